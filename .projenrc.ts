@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -49,10 +49,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
     },
   },
-  tsconfigDev: {
-    include: ['integ/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts'],
-    compilerOptions: {},
-  },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'integ', 'bench', 'examples'],
@@ -62,25 +58,40 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: { ignorePatterns: ['/integ/', '/bench/', '/examples/', '/.ci/'] },
 });
 
+// integ/, bench/ and examples/ are TypeScript run by ts-node (and linted): each gets a tsconfig
+// that sees src/ too.
+for (const dir of ['integ', 'bench', 'examples']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts', '../src/**/*.ts'],
+      exclude: ['node_modules', 'cdk.out', '**/*.snapshot/**'],
+    },
+  });
+}
+
 // Integration tests: integ-runner apps in the top-level integ/ folder, snapshots committed beside them.
 const integ = project.addTask('integ', {
   description: 'Verify the integ-runner snapshots in integ/ (synthesizes offline, deploys nothing)',
   exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1',
+  env: { TS_NODE_PROJECT: 'integ/tsconfig.json' },
 });
 project.addTask('integ:update', {
   description: 'Re-synthesize the integ-runner snapshots (read the diff before committing)',
   exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1 --update-on-failed --dry-run',
+  env: { TS_NODE_PROJECT: 'integ/tsconfig.json' },
 });
 project.testTask.spawn(integ);
 
 project.addTask('example', {
   description: 'Synthesize the example app offline and print every function it builds',
-  exec: 'ts-node --project tsconfig.dev.json examples/main.ts',
+  exec: 'ts-node --project examples/tsconfig.json examples/main.ts',
 });
 
 project.addTask('bench', {
   description: 'Synth-cost benchmark against plain aws-cdk-lib (prints ratios)',
-  exec: 'ts-node --project tsconfig.dev.json bench/synth.ts',
+  exec: 'ts-node --project bench/tsconfig.json bench/synth.ts',
 });
 
 // `build` packages JavaScript only: the other jsii targets need their toolchains (the .NET SDK is not

@@ -1,5 +1,4 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './base-image';
+export * from './runtime-interface-client';
+export { FunctionImage, FunctionImageBuildProps, DockerfileImageOptions, EcrImageOptions } from './function-image';
+export { LambdaContainerFunction, LambdaContainerFunctionProps, DEPRECATION_DATE_CONTEXT } from './function';

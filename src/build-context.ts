@@ -1,0 +1,102 @@
+/**
+ * Deterministic, minimal build contexts for generated images, staged once per content.
+ *
+ * A generated context holds only the Dockerfile, the dependency manifest (and lockfile) under
+ * `deps/` and the code directory under `code/`. Its hash covers exactly those bytes, so functions
+ * with identical image content get one staged directory, one asset, one build and one push, and
+ * a change that does not change the image (another CMD, another memory size) changes nothing.
+ *
+ * Written by hand rather than through `DockerImageAsset`: the context does not exist anywhere
+ * before synth, and staging it straight into the cloud assembly avoids a second fingerprint and
+ * a second copy of every distinct context.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { FileSystem, IgnoreMode, SymlinkFollowMode } from 'aws-cdk-lib';
+import { CONTEXT_CODE_DIR, CONTEXT_DEPS_DIR } from './image-recipe';
+
+/** Bumped when the layout or hashing of generated contexts changes. */
+const CONTEXT_FORMAT = 'cdk-lambda-container/context/v1';
+
+/** Excluded from every code directory unless the user gives their own `exclude`. */
+export const DEFAULT_CODE_EXCLUDES: readonly string[] = [
+  '.git', 'node_modules', '__pycache__', '*.pyc', '.venv', 'cdk.out', '.DS_Store', '.pytest_cache',
+];
+
+/** What a generated build context contains. */
+export interface ContextSpec {
+  readonly dockerfile: string;
+  readonly codeDir: string;
+  readonly codeExclude: readonly string[];
+  /** Dependency files (manifest first), copied flat into `deps/`. */
+  readonly dependencyFiles: readonly string[];
+  /** Anything else that changes the built image without being in the context (e.g. the platform). */
+  readonly extraHash: string;
+}
+
+const fingerprints = new Map<string, string>();
+
+/**
+ * Fingerprint of a directory's content (names, modes, bytes), memoized per path and exclude list
+ * for the life of the process, as aws-cdk-lib's asset staging does: 200 functions on one code
+ * directory fingerprint it once.
+ */
+export function directoryFingerprint(dir: string, exclude: readonly string[]): string {
+  const key = `${path.resolve(dir)}\0${exclude.join('\0')}`;
+  let fp = fingerprints.get(key);
+  if (!fp) {
+    fp = FileSystem.fingerprint(dir, { exclude: [...exclude], ignoreMode: IgnoreMode.GLOB, follow: SymlinkFollowMode.NEVER });
+    fingerprints.set(key, fp);
+  }
+  return fp;
+}
+
+/** The content hash of a context: what the asset and its image tag are named after. */
+export function contextHash(spec: ContextSpec): string {
+  const h = crypto.createHash('sha256');
+  const add = (s: string) => h.update(s).update('\0');
+  add(CONTEXT_FORMAT);
+  add(spec.dockerfile);
+  add(spec.extraHash);
+  add(directoryFingerprint(spec.codeDir, spec.codeExclude));
+  for (const file of spec.dependencyFiles) {
+    add(path.basename(file));
+    add(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
+  }
+  return h.digest('hex');
+}
+
+/**
+ * Writes the context into `outdir/asset.<hash>` unless it is already there. Written to a
+ * temporary sibling first and renamed, so an interrupted synth never leaves half a context.
+ * Returns the directory name relative to `outdir`.
+ */
+export function stageContext(outdir: string, hash: string, spec: ContextSpec): string {
+  const name = `asset.${hash}`;
+  const target = path.join(outdir, name);
+  if (fs.existsSync(target)) {
+    return name;
+  }
+  const tmp = `${target}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  fs.writeFileSync(path.join(tmp, 'Dockerfile'), spec.dockerfile);
+  if (spec.dependencyFiles.length > 0) {
+    fs.mkdirSync(path.join(tmp, CONTEXT_DEPS_DIR));
+    for (const file of spec.dependencyFiles) {
+      fs.copyFileSync(file, path.join(tmp, CONTEXT_DEPS_DIR, path.basename(file)));
+    }
+  }
+  const codeTarget = path.join(tmp, CONTEXT_CODE_DIR);
+  fs.mkdirSync(codeTarget);
+  FileSystem.copyDirectory(spec.codeDir, codeTarget, { exclude: [...spec.codeExclude], ignoreMode: IgnoreMode.GLOB, follow: SymlinkFollowMode.NEVER });
+  try {
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    // Another process staged the same content first: theirs is identical.
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!fs.existsSync(target)) throw e;
+  }
+  return name;
+}

@@ -1,0 +1,55 @@
+/**
+ * A pure, minimal model of a Dockerfile: global ARGs, then stages of instructions.
+ *
+ * No CDK imports here: this module is rendered to text by `render.ts` and unit-tested on its own.
+ * Only the instructions Lambda images need are modelled (Lambda honours ENTRYPOINT, CMD, WORKDIR
+ * and ENV from the image; the rest is build-time only).
+ */
+
+/** One Dockerfile instruction. */
+export type Instruction =
+  | { readonly kind: 'COMMENT'; readonly text: string }
+  | { readonly kind: 'ARG'; readonly name: string; readonly defaultValue?: string }
+  | { readonly kind: 'ENV'; readonly variables: ReadonlyArray<readonly [string, string]> }
+  | { readonly kind: 'WORKDIR'; readonly path: string }
+  | { readonly kind: 'COPY'; readonly sources: readonly string[]; readonly destination: string; readonly from?: string; readonly chmod?: string }
+  | { readonly kind: 'RUN'; readonly commands: readonly string[] }
+  | { readonly kind: 'ENTRYPOINT'; readonly argv: readonly string[] }
+  | { readonly kind: 'CMD'; readonly argv: readonly string[] };
+
+/** A build stage: `FROM image [AS name]` and its instructions. */
+export interface Stage {
+  readonly from: string;
+  readonly name?: string;
+  /** ARGs declared before FROM that this stage re-declares so it can use them. */
+  readonly instructions: readonly Instruction[];
+}
+
+/** A whole Dockerfile. */
+export interface DockerfileModel {
+  /** ARGs before the first FROM (usable in FROM lines; stages must re-declare them to use them). */
+  readonly globalArgs?: ReadonlyArray<Extract<Instruction, { kind: 'ARG' }>>;
+  readonly stages: readonly Stage[];
+}
+
+/** Small constructors so recipes read like Dockerfiles. */
+export const I = {
+  comment: (text: string): Instruction => ({ kind: 'COMMENT', text }),
+  arg: (name: string, defaultValue?: string): Extract<Instruction, { kind: 'ARG' }> => ({ kind: 'ARG', name, defaultValue }),
+  env: (variables: Record<string, string>): Instruction => ({ kind: 'ENV', variables: Object.entries(variables) }),
+  workdir: (path: string): Instruction => ({ kind: 'WORKDIR', path }),
+  copy: (sources: string | readonly string[], destination: string, options: { from?: string; chmod?: string } = {}): Instruction =>
+    ({ kind: 'COPY', sources: typeof sources === 'string' ? [sources] : sources, destination, ...options }),
+  run: (...commands: string[]): Instruction => ({ kind: 'RUN', commands }),
+  entrypoint: (argv: readonly string[]): Instruction => ({ kind: 'ENTRYPOINT', argv }),
+  cmd: (argv: readonly string[]): Instruction => ({ kind: 'CMD', argv }),
+};
+
+/** The stage whose filesystem becomes the image: the last one. */
+export function finalStage(model: DockerfileModel): Stage {
+  const last = model.stages[model.stages.length - 1];
+  if (!last) {
+    throw new Error('A Dockerfile needs at least one stage (FROM)');
+  }
+  return last;
+}

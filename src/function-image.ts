@@ -1,0 +1,358 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack, Stage } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { Construct, IConstruct } from 'constructs';
+import { BaseImage } from './base-image';
+import { contextHash, DEFAULT_CODE_EXCLUDES, stageContext } from './build-context';
+import { dependencyKindOf, KNOWN_MANIFESTS } from './dependencies';
+import { renderDockerfile } from './dockerfile/render';
+import { ArchitectureName, codeDestination, functionImageRecipe, TASK_ROOT } from './image-recipe';
+import { checkImageConfig, formatProblem } from './limits';
+
+/** Props of an image built from a Dockerfile this library generates. */
+export interface FunctionImageBuildProps {
+  /** The image to start FROM: an AWS Lambda base image, or any Linux image with a Runtime Interface Client. */
+  readonly baseImage: BaseImage;
+
+  /**
+   * Directory of the handler sources, copied into `${LAMBDA_TASK_ROOT}` (AWS base images) or
+   * `/function` (other base images), as the last and most volatile layer.
+   */
+  readonly code: string;
+
+  /**
+   * A dependency manifest (`requirements.txt`, `package.json` with its `package-lock.json`
+   * beside it, `Gemfile`, or `go.mod`), installed in its own layer before the code so a code
+   * change never reinstalls dependencies. Its lockfile is copied with it when present.
+   * @default - no dependencies are installed
+   */
+  readonly dependencies?: string;
+
+  /**
+   * Glob patterns (relative to `code`) left out of the image.
+   * @default - .git, node_modules, __pycache__, *.pyc, .venv, cdk.out, .DS_Store, .pytest_cache
+   */
+  readonly exclude?: string[];
+
+  /**
+   * CMD baked into the image (functions can override it with their own `cmd`).
+   * @default - none in the image: each function gives its `cmd`
+   */
+  readonly cmd?: string[];
+
+  /**
+   * ENTRYPOINT baked into the image (absolute path).
+   * @default - the base image's (AWS base images), or the Runtime Interface Client's
+   */
+  readonly entrypoint?: string[];
+
+  /**
+   * WORKDIR baked into the image (absolute path).
+   * @default - the base image's (AWS base images), or `/function`
+   */
+  readonly workingDirectory?: string;
+
+  /**
+   * ENV baked into the image. Prefer the function's `environment` for configuration: it does
+   * not change the image, so it does not cost a build.
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+}
+
+/** Options of an image built from your own Dockerfile. */
+export interface DockerfileImageOptions {
+  /**
+   * Path of the Dockerfile, relative to the build context directory.
+   * @default 'Dockerfile'
+   */
+  readonly file?: string;
+
+  /**
+   * Build arguments (`--build-arg`). Never pass credentials here: they end up in the asset
+   * manifest and the image history.
+   * @default - none
+   */
+  readonly buildArgs?: { [key: string]: string };
+
+  /**
+   * Target stage to build (`--target`).
+   * @default - the last stage
+   */
+  readonly target?: string;
+
+  /**
+   * Glob patterns of the build context to leave out (added to `.dockerignore`).
+   * @default - what .dockerignore says
+   */
+  readonly exclude?: string[];
+
+  /**
+   * Platform to build for. Must agree with the function's `architecture` (it is set from it
+   * when omitted): a contradiction is an error, never a silent override.
+   * @default - the function's architecture
+   */
+  readonly platform?: ecr_assets.Platform;
+}
+
+/** Options of an existing image in ECR. */
+export interface EcrImageOptions {
+  /**
+   * Tag or digest (`sha256:…`) of the image. A digest or an immutable, content-addressed tag is
+   * strongly recommended: re-pointing a tag does not update functions that use it.
+   */
+  readonly tagOrDigest: string;
+}
+
+/**
+ * A function's image, bound to a function: its URI and what is needed to describe it.
+ * @internal
+ */
+export interface BoundFunctionImage {
+  readonly imageUri: string;
+  /** Whether Lambda needs a CMD (handler); undefined when unknown (bring-your-own images). */
+  readonly requiresHandler?: boolean;
+  /** Whether the image itself sets CMD. */
+  readonly imageHasCmd: boolean;
+  /** The base image, when the Dockerfile is generated. */
+  readonly baseImage?: BaseImage;
+  /** Adds `aws:asset:*` metadata (for SAM and the local tooling) to the function resource. */
+  readonly addResourceMetadata?: (resource: import('aws-cdk-lib').CfnResource) => void;
+}
+
+const IMAGE_SCOPE_ID = 'LambdaContainerImages';
+
+/**
+ * Where a `LambdaContainerFunction`'s image comes from. One `FunctionImage` can serve many
+ * functions, each with its own `cmd`/`entrypoint`/`workingDirectory` (ImageConfig): it is
+ * built and pushed once per architecture.
+ */
+export abstract class FunctionImage {
+  /**
+   * An image built from a Dockerfile generated by this library (AWS's layer order, multi-stage
+   * for non-AWS base images, architecture-specific base tags). Functions whose generated images
+   * are identical share one asset automatically, even across `FunctionImage` objects.
+   */
+  public static fromBuild(props: FunctionImageBuildProps): FunctionImage {
+    return new GeneratedImage(props);
+  }
+
+  /** An image built from your own Dockerfile in `directory` (the build context). */
+  public static fromDockerfile(directory: string, options: DockerfileImageOptions = {}): FunctionImage {
+    return new DockerfileImage(directory, options);
+  }
+
+  /** An existing image in an ECR repository (same region as the function). */
+  public static fromEcr(repository: ecr.IRepository, options: EcrImageOptions): FunctionImage {
+    return new EcrImage(repository, options);
+  }
+
+  /**
+   * Binds the image to a function of the given architecture.
+   * @internal
+   */
+  public abstract _bind(scope: Construct, architecture: ArchitectureName): BoundFunctionImage;
+}
+
+function fail(scope: IConstruct, prop: string, value: string, message: string, fix: string): never {
+  throw new Error(formatProblem(scope.node.path, { prop, value, message, fix }));
+}
+
+function platformOf(architecture: ArchitectureName): string {
+  return architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+}
+
+/** Per stack: generated contexts already registered, by content hash. */
+const generatedAssets = new WeakMap<Stack, Map<string, { imageUri: string; assetPath: string }>>();
+
+class GeneratedImage extends FunctionImage {
+  constructor(private readonly props: FunctionImageBuildProps) {
+    super();
+  }
+
+  public _bind(scope: Construct, architecture: ArchitectureName): BoundFunctionImage {
+    const { baseImage, image } = { baseImage: this.props.baseImage, image: this.props };
+    const codeDir = path.resolve(this.props.code);
+    if (!fs.existsSync(codeDir) || !fs.statSync(codeDir).isDirectory()) {
+      fail(scope, 'code', JSON.stringify(this.props.code), `no such directory (resolved to ${codeDir})`, 'give the directory that holds the handler sources, relative to where `cdk synth` runs or absolute');
+    }
+    const problems = checkImageConfig({ cmd: image.cmd, entrypoint: image.entrypoint, workingDirectory: image.workingDirectory });
+    if (problems.length > 0) {
+      throw new Error(problems.map(p => formatProblem(scope.node.path, { ...p, prop: `image ${p.prop}` })).join('\n'));
+    }
+    const ric = baseImage.ric?._recipe;
+    const dependencies = this.resolveDependencies(scope, ric?.language ?? baseImage.family);
+    const destination = codeDestination({ ric });
+    this.checkEntrypointIsNoSymlink(scope, codeDir, destination, image.entrypoint ?? (ric ? [...ric.entrypoint] : undefined));
+
+    const dockerfile = renderDockerfile(functionImageRecipe({
+      base: baseImage._uriFor(architecture),
+      awsFamily: baseImage.family,
+      ric,
+      dependencies: dependencies && { kind: dependencies.kind, files: dependencies.files.map(f => path.basename(f)) },
+      image: { cmd: image.cmd, entrypoint: image.entrypoint, workingDirectory: image.workingDirectory, environment: image.environment },
+    }));
+    const platform = platformOf(architecture);
+    const spec = {
+      dockerfile,
+      codeDir,
+      codeExclude: this.props.exclude ?? DEFAULT_CODE_EXCLUDES,
+      dependencyFiles: dependencies?.files ?? [],
+      extraHash: platform,
+    };
+    const hash = contextHash(spec);
+
+    const stack = Stack.of(scope);
+    let perStack = generatedAssets.get(stack);
+    if (!perStack) {
+      perStack = new Map();
+      generatedAssets.set(stack, perStack);
+    }
+    let asset = perStack.get(hash);
+    if (!asset) {
+      const stage = Stage.of(stack);
+      const outdir = stage?.assetOutdir;
+      if (!outdir) {
+        throw new Error(`${scope.node.path}: a LambdaContainerFunction with a generated image must be in a Stage (an App) to stage its build context.`);
+      }
+      const dirName = stageContext(outdir, hash, spec);
+      const location = stack.synthesizer.addDockerImageAsset({
+        sourceHash: hash,
+        directoryName: dirName,
+        dockerFile: 'Dockerfile',
+        platform,
+        displayName: `${scope.node.path}/Image`,
+      });
+      asset = { imageUri: location.imageUri, assetPath: path.relative(stage!.outdir, path.join(outdir, dirName)) };
+      perStack.set(hash, asset);
+    }
+    const assetPath = asset.assetPath;
+    return {
+      imageUri: asset.imageUri,
+      requiresHandler: baseImage._requiresHandler,
+      imageHasCmd: image.cmd !== undefined,
+      baseImage,
+      addResourceMetadata: resource => {
+        if (!resource.node.tryGetContext(cxapi.ASSET_RESOURCE_METADATA_ENABLED_CONTEXT)) return;
+        resource.cfnOptions.metadata = {
+          ...resource.cfnOptions.metadata,
+          [cxapi.ASSET_RESOURCE_METADATA_PATH_KEY]: assetPath,
+          [cxapi.ASSET_RESOURCE_METADATA_DOCKERFILE_PATH_KEY]: 'Dockerfile',
+          [cxapi.ASSET_RESOURCE_METADATA_DOCKER_BUILD_ARGS_KEY]: {},
+          [cxapi.ASSET_RESOURCE_METADATA_PROPERTY_KEY]: 'Code.ImageUri',
+        };
+      },
+    };
+  }
+
+  private resolveDependencies(scope: IConstruct, language: string | undefined) {
+    const manifest = this.props.dependencies;
+    if (manifest === undefined) return undefined;
+    const file = path.resolve(manifest);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      fail(scope, 'dependencies', JSON.stringify(manifest), `no such file (resolved to ${file})`, `give the path of the dependency manifest: ${KNOWN_MANIFESTS}`);
+    }
+    const info = dependencyKindOf(path.basename(file));
+    if (!info) {
+      fail(scope, 'dependencies', JSON.stringify(manifest), 'unknown dependency manifest', `use one of ${KNOWN_MANIFESTS}, or install dependencies in your own Dockerfile with FunctionImage.fromDockerfile`);
+    }
+    if (info.language !== language) {
+      fail(scope, 'dependencies', JSON.stringify(manifest), `a ${info.kind} manifest cannot be installed on a ${language ?? 'custom'} base image`, `use the ${language ?? 'base image\'s'} language's manifest, or a base image for ${info.language}`);
+    }
+    const dir = path.dirname(file);
+    const companions = info.companions.map(c => path.join(dir, c)).filter(c => fs.existsSync(c));
+    if (info.requiredCompanion && companions.length === 0) {
+      fail(scope, 'dependencies', JSON.stringify(manifest), `no ${info.requiredCompanion.join(' or ')} beside it (the image installs with \`npm ci\`, which needs a lockfile)`, `run \`npm install\` in ${dir} and keep the lockfile`);
+    }
+    return { kind: info.kind, files: [file, ...companions] };
+  }
+
+  /** Lambda rejects an entrypoint that is a symlink: catch it when it comes from the code directory. */
+  private checkEntrypointIsNoSymlink(scope: IConstruct, codeDir: string, destination: string, entrypoint: readonly string[] | undefined) {
+    const exe = entrypoint?.[0];
+    if (!exe) return;
+    for (const prefix of [destination, TASK_ROOT.replace(/[{}]/g, ''), '/var/task']) {
+      if (exe.startsWith(prefix + '/')) {
+        const source = path.join(codeDir, exe.slice(prefix.length + 1));
+        if (fs.existsSync(source) || isDanglingLink(source)) {
+          if (fs.lstatSync(source).isSymbolicLink()) {
+            fail(scope, 'entrypoint', JSON.stringify(exe), `it is a symlink in the build context (${source} -> ${fs.readlinkSync(source)}), and Lambda does not run a symlinked entrypoint`, 'point entrypoint at the real file, or replace the link with the file itself');
+          }
+        }
+        return;
+      }
+    }
+  }
+}
+
+function isDanglingLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+class DockerfileImage extends FunctionImage {
+  constructor(private readonly directory: string, private readonly options: DockerfileImageOptions) {
+    super();
+  }
+
+  public _bind(scope: Construct, architecture: ArchitectureName): BoundFunctionImage {
+    const platform = platformOf(architecture);
+    const dir = path.resolve(this.directory);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      fail(scope, 'buildContext', JSON.stringify(this.directory), `no such directory (resolved to ${dir})`, 'give the directory to build in (the Docker build context)');
+    }
+    const file = this.options.file ?? 'Dockerfile';
+    if (!fs.existsSync(path.join(dir, file))) {
+      fail(scope, 'dockerfile', JSON.stringify(file), `no such file in the build context ${dir}`, 'give the Dockerfile path relative to the build context');
+    }
+    if (this.options.platform && this.options.platform.platform !== platform) {
+      fail(scope, 'platform', JSON.stringify(this.options.platform.platform), `it contradicts the function's architecture ${architecture} (which needs ${platform}); the image would fail with "exec format error"`, `remove platform (it follows architecture) or set architecture to match it`);
+    }
+    const stack = Stack.of(scope);
+    const key = crypto.createHash('sha256')
+      .update(JSON.stringify([dir, file, this.options.buildArgs ?? {}, this.options.target ?? '', this.options.exclude ?? [], platform]))
+      .digest('hex').slice(0, 16);
+    const images = (stack.node.tryFindChild(IMAGE_SCOPE_ID) as Construct | undefined) ?? new Construct(stack, IMAGE_SCOPE_ID);
+    const asset = (images.node.tryFindChild(key) as ecr_assets.DockerImageAsset | undefined) ?? new ecr_assets.DockerImageAsset(images, key, {
+      directory: dir,
+      file,
+      buildArgs: this.options.buildArgs,
+      target: this.options.target,
+      exclude: this.options.exclude,
+      platform: ecr_assets.Platform.custom(platform),
+      displayName: `${scope.node.path}/Image`,
+    });
+    return {
+      imageUri: asset.imageUri,
+      imageHasCmd: true,
+      addResourceMetadata: resource => asset.addResourceMetadata(resource, 'Code.ImageUri'),
+    };
+  }
+}
+
+class EcrImage extends FunctionImage {
+  constructor(private readonly repository: ecr.IRepository, private readonly options: EcrImageOptions) {
+    super();
+  }
+
+  public _bind(scope: Construct): BoundFunctionImage {
+    const tagOrDigest = this.options.tagOrDigest;
+    if (tagOrDigest === 'latest') {
+      fail(scope, 'tagOrDigest', '"latest"', 're-pointing a mutable tag never updates a deployed function, so "latest" deploys whatever it pointed to first', 'use the image digest (sha256:…) or an immutable, content-addressed tag');
+    }
+    // Same as aws-cdk-lib's EcrImageCode: Lambda pulls with its service principal.
+    this.repository.grantPull(new iam.ServicePrincipal('lambda.amazonaws.com'));
+    return {
+      imageUri: this.repository.repositoryUriForTagOrDigest(tagOrDigest),
+      imageHasCmd: true,
+    };
+  }
+}
