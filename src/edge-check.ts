@@ -32,7 +32,7 @@ function findEdgeUses(root: IConstruct, functions: Set<lambda.Function>): string
   const errors: string[] = [];
   for (const distribution of distributions) {
     const config = JSON.stringify(Stack.of(distribution).resolve(distribution.distributionConfig) ?? {});
-    const associations = [...config.matchAll(/"LambdaFunctionAssociations":\[(.*?)\]/g)].map(m => m[1]).join(',');
+    const associations = [...config.matchAll(/"LambdaFunctionAssociations":\[(.*?)\]/gi)].map(m => m[1]).join(',');
     for (const version of versions) {
       const cfn = version.node.defaultChild as lambda.CfnVersion;
       const logicalId = Stack.of(version).resolve(cfn.logicalId);

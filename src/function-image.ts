@@ -12,7 +12,7 @@ import { contextHash, DEFAULT_CODE_EXCLUDES, stageContext } from './build-contex
 import { dependencyKindOf, KNOWN_MANIFESTS } from './dependencies';
 import { renderDockerfile } from './dockerfile/render';
 import { ArchitectureName, codeDestination, functionImageRecipe, TASK_ROOT } from './image-recipe';
-import { checkImageConfig, formatProblem } from './limits';
+import { checkImageConfig, formatProblem, Problem } from './limits';
 
 /** Props of an image built from a Dockerfile this library generates. */
 export interface FunctionImageBuildProps {
@@ -121,6 +121,8 @@ export interface BoundFunctionImage {
   readonly imageHasCmd: boolean;
   /** The base image, when the Dockerfile is generated. */
   readonly baseImage?: BaseImage;
+  /** Checks a function-level ENTRYPOINT executable against the build context (symlinks). */
+  readonly checkEntrypoint?: (exe: string) => Problem | undefined;
   /** Adds `aws:asset:*` metadata (for SAM and the local tooling) to the function resource. */
   readonly addResourceMetadata?: (resource: import('aws-cdk-lib').CfnResource) => void;
 }
@@ -188,7 +190,11 @@ class GeneratedImage extends FunctionImage {
     const ric = baseImage.ric?._recipe;
     const dependencies = this.resolveDependencies(scope, ric?.language ?? baseImage.family);
     const destination = codeDestination({ ric });
-    this.checkEntrypointIsNoSymlink(scope, codeDir, destination, image.entrypoint ?? (ric ? [...ric.entrypoint] : undefined));
+    const checkEntrypoint = (exe: string) => entrypointSymlinkProblem(codeDir, destination, exe);
+    const imageEntrypointProblem = image.entrypoint && checkEntrypoint(image.entrypoint[0]);
+    if (imageEntrypointProblem) {
+      throw new Error(formatProblem(scope.node.path, { ...imageEntrypointProblem, prop: 'image entrypoint' }));
+    }
 
     const dockerfile = renderDockerfile(functionImageRecipe({
       base: baseImage._uriFor(architecture),
@@ -237,6 +243,7 @@ class GeneratedImage extends FunctionImage {
       requiresHandler: baseImage._requiresHandler,
       imageHasCmd: image.cmd !== undefined,
       baseImage,
+      checkEntrypoint,
       addResourceMetadata: resource => {
         if (!resource.node.tryGetContext(cxapi.ASSET_RESOURCE_METADATA_ENABLED_CONTEXT)) return;
         resource.cfnOptions.metadata = {
@@ -271,26 +278,23 @@ class GeneratedImage extends FunctionImage {
     }
     return { kind: info.kind, files: [file, ...companions] };
   }
-
-  /** Lambda rejects an entrypoint that is a symlink: catch it when it comes from the code directory. */
-  private checkEntrypointIsNoSymlink(scope: IConstruct, codeDir: string, destination: string, entrypoint: readonly string[] | undefined) {
-    const exe = entrypoint?.[0];
-    if (!exe) return;
-    for (const prefix of [destination, TASK_ROOT.replace(/[{}]/g, ''), '/var/task']) {
-      if (exe.startsWith(prefix + '/')) {
-        const source = path.join(codeDir, exe.slice(prefix.length + 1));
-        if (fs.existsSync(source) || isDanglingLink(source)) {
-          if (fs.lstatSync(source).isSymbolicLink()) {
-            fail(scope, 'entrypoint', JSON.stringify(exe), `it is a symlink in the build context (${source} -> ${fs.readlinkSync(source)}), and Lambda does not run a symlinked entrypoint`, 'point entrypoint at the real file, or replace the link with the file itself');
-          }
-        }
-        return;
-      }
-    }
-  }
 }
 
-function isDanglingLink(p: string): boolean {
+/** Lambda rejects an entrypoint that is a symlink: catch it when it comes from the code directory. */
+function entrypointSymlinkProblem(codeDir: string, destination: string, exe: string): Problem | undefined {
+  for (const prefix of [destination, TASK_ROOT.replace(/[{}]/g, ''), '/var/task']) {
+    if (exe.startsWith(prefix + '/')) {
+      const source = path.join(codeDir, exe.slice(prefix.length + 1));
+      if (isSymlink(source)) {
+        return { prop: 'entrypoint', value: JSON.stringify(exe), message: `it is a symlink in the build context (${source} -> ${fs.readlinkSync(source)}), and Lambda does not run a symlinked entrypoint`, fix: 'point entrypoint at the real file, or replace the link with the file itself' };
+      }
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function isSymlink(p: string): boolean {
   try {
     return fs.lstatSync(p).isSymbolicLink();
   } catch {

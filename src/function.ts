@@ -6,7 +6,7 @@ import { BaseImage } from './base-image';
 import { registerEdgeCheck } from './edge-check';
 import { BoundFunctionImage, FunctionImage } from './function-image';
 import { ArchitectureName } from './image-recipe';
-import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkTimeout, formatProblem, Problem } from './limits';
+import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout, formatProblem, Problem } from './limits';
 
 /** Context key that fixes "today" for deprecation warnings (ISO date), for reproducible synths. */
 export const DEPRECATION_DATE_CONTEXT = 'cdk-lambda-container:today';
@@ -130,6 +130,10 @@ export class LambdaContainerFunction extends lambda.Function {
     this.trackedEnvironment = { ...(props.environment ?? {}) };
 
     const bound = code.bound!;
+    const entrypointProblem = props.entrypoint && bound.checkEntrypoint?.(props.entrypoint[0]);
+    if (entrypointProblem) {
+      throw new Error(formatProblem(this.node.path, entrypointProblem));
+    }
     if (bound.requiresHandler && props.cmd === undefined && !bound.imageHasCmd) {
       throw new Error(formatProblem(this.node.path, {
         prop: 'cmd',
@@ -145,6 +149,10 @@ export class LambdaContainerFunction extends lambda.Function {
 
   /** Adds an environment variable (checked at synth against Lambda's 4 KB limit and reserved names). */
   public addEnvironment(key: string, value: string, options?: lambda.EnvironmentOptions): this {
+    const [reserved] = checkReservedNames([key]);
+    if (reserved) {
+      throw new Error(formatProblem(this.node.path, reserved));
+    }
     super.addEnvironment(key, value, options);
     // Called by the base constructor before this class's fields exist.
     if (this.trackedEnvironment) {
@@ -261,6 +269,7 @@ function validateOptions(constructPath: string, props: LambdaContainerFunctionPr
     entrypoint: resolvedList(props.entrypoint),
     workingDirectory: props.workingDirectory && !Token.isUnresolved(props.workingDirectory) ? props.workingDirectory : undefined,
   }));
+  problems.push(...checkReservedNames(Object.keys(props.environment ?? {})));
   if (props.layers && props.layers.length > 0) {
     problems.push({ prop: 'layers', value: `(${props.layers.length} layer${props.layers.length > 1 ? 's' : ''})`, message: 'Lambda does not accept layers on container-image functions', fix: 'bake the layer\'s content into the image instead: copy it to /opt (extensions to /opt/extensions) in the Dockerfile' });
   }

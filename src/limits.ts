@@ -121,17 +121,20 @@ export function isAbsolute(p: string): boolean {
  * reserved names. Only resolved entries are given: Token values are skipped by the caller.
  */
 export function checkEnvironment(env: Record<string, string>): Problem[] {
-  const problems: Problem[] = [];
-  const reserved = Object.keys(env).filter(k => RESERVED_ENVIRONMENT_VARIABLES.includes(k));
-  if (reserved.length > 0) {
-    problems.push({ prop: 'environment', value: reserved.join(', '), message: 'Lambda sets these variables itself and rejects functions that define them', fix: `remove ${reserved.join(', ')} from the environment` });
-  }
+  const problems: Problem[] = checkReservedNames(Object.keys(env));
   const bytes = environmentBytes(env);
   if (bytes > LIMITS.environmentMaxBytes) {
     const largest = Object.entries(env).sort((a, b) => (b[0].length + b[1].length) - (a[0].length + a[1].length))[0];
     problems.push({ prop: 'environment', value: `(${bytes} bytes)`, message: `Lambda allows at most ${LIMITS.environmentMaxBytes} bytes of environment variables in total (keys and values)`, fix: `move large values (the largest is ${largest[0]}) to SSM Parameter Store, Secrets Manager or a file in the image` });
   }
   return problems;
+}
+
+/** Names Lambda sets itself and rejects in a function's environment. */
+export function checkReservedNames(names: readonly string[]): Problem[] {
+  const reserved = names.filter(k => RESERVED_ENVIRONMENT_VARIABLES.includes(k));
+  if (reserved.length === 0) return [];
+  return [{ prop: 'environment', value: reserved.join(', '), message: 'Lambda sets these variables itself and rejects functions that define them', fix: `remove ${reserved.join(', ')} from the environment` }];
 }
 
 /** UTF-8 bytes of all keys and values. */

@@ -1,0 +1,110 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { BaseImage } from '../src/base-image';
+import { I } from '../src/dockerfile/model';
+import { renderDockerfile, renderInstruction } from '../src/dockerfile/render';
+import { functionImageRecipe } from '../src/image-recipe';
+import { RuntimeInterfaceClient } from '../src/runtime-interface-client';
+
+const GOLDEN = path.join(__dirname, 'golden');
+
+/** Compares with test/golden/<name>; UPDATE_GOLDEN=1 rewrites the file (read the diff). */
+function expectGolden(name: string, actual: string) {
+  const file = path.join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, actual);
+  expect(actual).toEqual(fs.readFileSync(file, 'utf8'));
+}
+
+describe('renderInstruction', () => {
+  test('renders ENTRYPOINT and CMD in exec form, so no shell sits between Lambda and the process', () => {
+    expect(renderInstruction(I.entrypoint(['/usr/local/bin/python', '-m', 'awslambdaric']))).toBe('ENTRYPOINT [ "/usr/local/bin/python", "-m", "awslambdaric" ]');
+    expect(renderInstruction(I.cmd(['app.handler']))).toBe('CMD [ "app.handler" ]');
+  });
+
+  test('quotes ENV values with spaces and joins several variables', () => {
+    expect(renderInstruction(I.env({ A: '1', B: 'two words' }))).toBe('ENV A=1 \\\n    B="two words"');
+  });
+
+  test('uses the JSON form of COPY when a path has a space, and renders --from and --chmod', () => {
+    expect(renderInstruction(I.copy('my dir/', '/opt/'))).toBe('COPY ["my dir/","/opt/"]');
+    expect(renderInstruction(I.copy('/function', '/function', { from: 'build', chmod: '755' }))).toBe('COPY --from=build --chmod=755 /function /function');
+  });
+
+  test('chains RUN commands with && on continuation lines', () => {
+    expect(renderInstruction(I.run('a', 'b'))).toBe('RUN a \\\n    && b');
+  });
+
+  test('renders ARG with and without default, and multi-line comments', () => {
+    expect(renderInstruction(I.arg('X'))).toBe('ARG X');
+    expect(renderInstruction(I.arg('X', 'a b'))).toBe('ARG X="a b"');
+    expect(renderInstruction(I.comment('one\ntwo'))).toBe('# one\n# two');
+  });
+});
+
+describe('renderDockerfile', () => {
+  test('renders global ARGs before the stages and names stages', () => {
+    const text = renderDockerfile({
+      globalArgs: [I.arg('BASE', 'debian:12') as any],
+      stages: [{ from: '${BASE}', name: 'build', instructions: [I.run('true')] }, { from: 'scratch', instructions: [I.copy('/x', '/x', { from: 'build' })] }],
+    });
+    expect(text).toBe('ARG BASE=debian:12\n\nFROM ${BASE} AS build\nRUN true\n\nFROM scratch\nCOPY --from=build /x /x\n');
+  });
+
+  test('is deterministic: the same model renders the same bytes', () => {
+    const model = functionImageRecipe({ base: 'b', dependencies: { kind: 'pip', files: ['requirements.txt'] }, image: { environment: { B: '2', A: '1' } } });
+    expect(renderDockerfile(model)).toBe(renderDockerfile(model));
+  });
+});
+
+describe('golden Dockerfiles (the two shapes of the AWS guide)', () => {
+  test('AWS base image: the dependency manifest is installed into ${LAMBDA_TASK_ROOT} before the code, CMD is the handler', () => {
+    const base = BaseImage.python('3.12');
+    const text = renderDockerfile(functionImageRecipe({
+      base: base._uriFor('x86_64'),
+      awsFamily: 'python',
+      dependencies: { kind: 'pip', files: ['requirements.txt'] },
+      image: { cmd: ['lambda_function.handler'] },
+    }));
+    expectGolden('aws-base-python.Dockerfile', text);
+    expect(text.indexOf('pip install')).toBeLessThan(text.indexOf('COPY code/'));
+  });
+
+  test('alternative base image + RIC: a multi-stage build whose final stage has no build tools', () => {
+    const base = BaseImage.fromRegistry('python:3.12-slim', { ric: RuntimeInterfaceClient.python() });
+    const text = renderDockerfile(functionImageRecipe({
+      base: base._uriFor('arm64'),
+      ric: base.ric!._recipe,
+      dependencies: { kind: 'pip', files: ['requirements.txt'] },
+      image: { cmd: ['lambda_function.handler'] },
+    }));
+    expectGolden('alt-base-python-ric.Dockerfile', text);
+    const [build, final] = text.split('\n\n');
+    expect(build).toMatch(/pip install .*awslambdaric/);
+    expect(final).not.toMatch(/pip install/);
+    expect(final).toMatch(/ENTRYPOINT \[ "\/usr\/local\/bin\/python", "-m", "awslambdaric" \]/);
+  });
+
+  test('alternative base image + Node.js RIC: compilers only in the build stage', () => {
+    const base = BaseImage.fromRegistry('node:22-bookworm-slim', { ric: RuntimeInterfaceClient.nodejs() });
+    const text = renderDockerfile(functionImageRecipe({
+      base: base._uriFor('x86_64'),
+      ric: base.ric!._recipe,
+      dependencies: { kind: 'npm', files: ['package.json', 'package-lock.json'] },
+      image: { cmd: ['index.handler'] },
+    }));
+    expectGolden('alt-base-node-ric.Dockerfile', text);
+    const [build, final] = text.split('\n\n');
+    expect(build).toMatch(/g\+\+/);
+    expect(final).not.toMatch(/g\+\+|apt-get/);
+  });
+
+  test('Go on a plain base: compiled in a golang stage, run as /function/bootstrap', () => {
+    const base = BaseImage.fromRegistry('debian:bookworm-slim', { ric: RuntimeInterfaceClient.go() });
+    const text = renderDockerfile(functionImageRecipe({ base: base._uriFor('arm64'), ric: base.ric!._recipe, dependencies: { kind: 'go', files: ['go.mod', 'go.sum'] } }));
+    expect(text).toMatch(/^FROM golang:1\.24 AS build/);
+    expect(text).toMatch(/CGO_ENABLED=0 go build/);
+    expect(text).toMatch(/ENTRYPOINT \[ "\/function\/bootstrap" \]/);
+    // The compiled code is copied from the build stage, never the sources.
+    expect(text.split('\n\n')[1]).not.toMatch(/COPY code\//);
+  });
+});

@@ -1,0 +1,346 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnParameter, Duration, Size } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { assetHashSerializer, newStack, tempTree } from './util';
+import { BaseImage, FunctionImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
+
+const PY_CODE = { 'app.py': 'def handler(event, context):\n    return {"ok": True}\n' };
+
+function pythonProject(): { code: string; requirements: string } {
+  const dir = tempTree({ ...Object.fromEntries(Object.entries(PY_CODE).map(([k, v]) => [`src/${k}`, v])), 'src/requirements.txt': 'pillow==11.0.0\n' });
+  return { code: path.join(dir, 'src'), requirements: path.join(dir, 'src', 'requirements.txt') };
+}
+
+/** Docker image assets of the synthesized stack's asset manifest. */
+function dockerImages(app: import('aws-cdk-lib').App, stackName = 'TestStack'): Record<string, any> {
+  const assembly = app.synth();
+  return JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stackName}.assets.json`), 'utf8')).dockerImages ?? {};
+}
+
+describe('LambdaContainerFunction with a generated image', () => {
+  test('creates an image function whose architecture is explicit (x86_64 by default)', () => {
+    const { stack } = newStack();
+    const { code, requirements } = pythonProject();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, dependencies: requirements, cmd: ['app.handler'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      PackageType: 'Image',
+      Architectures: ['x86_64'],
+      ImageConfig: { Command: ['app.handler'] },
+      Code: { ImageUri: Match.anyValue() },
+    });
+  });
+
+  test('uses the arm64 base image tag and platform when architecture is ARM_64', () => {
+    const { app, stack } = newStack();
+    const { code } = pythonProject();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'], architecture: lambda.Architecture.ARM_64 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'] });
+    const [image] = Object.values(dockerImages(app));
+    expect(image.source.platform).toBe('linux/arm64');
+    const dockerfile = fs.readFileSync(path.join(app.outdir, image.source.directory, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM public\.ecr\.aws\/lambda\/python:3\.13-arm64$/m);
+  });
+
+  test('stages a minimal context: Dockerfile, deps/ and code/ without excluded files', () => {
+    const { app, stack } = newStack();
+    const dir = tempTree({ 'app.py': 'x', 'node_modules/junk.js': 'x', '__pycache__/app.pyc': 'x', 'requirements.txt': 'boto3\n' });
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: dir, dependencies: path.join(dir, 'requirements.txt'), cmd: ['app.handler'] });
+    const [image] = Object.values(dockerImages(app));
+    const root = path.join(app.outdir, image.source.directory);
+    const files = listFiles(root);
+    expect(files).toEqual(['Dockerfile', 'code/app.py', 'code/requirements.txt', 'deps/requirements.txt']);
+  });
+
+  test('puts one image behind several functions with different CMDs: one asset, one build', () => {
+    const { app, stack } = newStack();
+    const { code, requirements } = pythonProject();
+    const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code, dependencies: requirements });
+    new LambdaContainerFunction(stack, 'Resize', { image, cmd: ['app.resize'] });
+    new LambdaContainerFunction(stack, 'Crop', { image, cmd: ['app.crop'], memorySize: 2048 });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.hasResourceProperties('AWS::Lambda::Function', { ImageConfig: { Command: ['app.resize'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', { ImageConfig: { Command: ['app.crop'] } });
+    const uris = Object.values(template.findResources('AWS::Lambda::Function')).map(r => JSON.stringify(r.Properties.Code.ImageUri));
+    expect(new Set(uris).size).toBe(1);
+    expect(Object.keys(dockerImages(app))).toHaveLength(1);
+  });
+
+  test('shares one asset automatically between functions whose images are identical', () => {
+    const { app, stack } = newStack();
+    const { code } = pythonProject();
+    for (let i = 0; i < 5; i++) {
+      new LambdaContainerFunction(stack, `Fn${i}`, { baseImage: BaseImage.python('3.13'), code, cmd: [`app.handler${i}`] });
+    }
+    expect(Object.keys(dockerImages(app))).toHaveLength(1);
+    expect(fs.readdirSync(app.outdir).filter(f => f.startsWith('asset.'))).toHaveLength(1);
+  });
+
+  test('builds separate images when the content, base or architecture differs', () => {
+    const { app, stack } = newStack();
+    const a = pythonProject();
+    const b = tempTree({ 'app.py': 'def handler(e, c):\n    return 2\n' });
+    new LambdaContainerFunction(stack, 'A', { baseImage: BaseImage.python('3.13'), code: a.code, cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'B', { baseImage: BaseImage.python('3.13'), code: b, cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'C', { baseImage: BaseImage.python('3.12'), code: a.code, cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'D', { baseImage: BaseImage.python('3.13'), code: a.code, cmd: ['app.handler'], architecture: lambda.Architecture.ARM_64 });
+    expect(Object.keys(dockerImages(app))).toHaveLength(4);
+  });
+
+  test('builds a multi-stage image with the RIC on an alternative base image', () => {
+    const { app, stack } = newStack();
+    const dir = tempTree({ 'index.mjs': 'export const handler = async () => 1;', 'package.json': '{}', 'package-lock.json': '{}' });
+    new LambdaContainerFunction(stack, 'Fn', {
+      baseImage: BaseImage.fromRegistry('node:22-bookworm-slim', { ric: RuntimeInterfaceClient.nodejs() }),
+      code: dir,
+      dependencies: path.join(dir, 'package.json'),
+      cmd: ['index.handler'],
+    });
+    const [image] = Object.values(dockerImages(app));
+    const dockerfile = fs.readFileSync(path.join(app.outdir, image.source.directory, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/FROM node:22-bookworm-slim AS build/);
+    expect(dockerfile).toMatch(/COPY deps\/package\.json deps\/package-lock\.json \/function\//);
+    expect(image.source.platform).toBe('linux/amd64');
+  });
+
+  test('is a real lambda.Function: grants, metrics and addEnvironment work', () => {
+    const { stack } = newStack();
+    const { code } = pythonProject();
+    const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'], environment: { STAGE: 'test' } });
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    bucket.grantRead(fn);
+    fn.addEnvironment('BUCKET', bucket.bucketName);
+    expect(fn.metricErrors().metricName).toBe('Errors');
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    fn.grantInvoke(role);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { STAGE: 'test', BUCKET: { Ref: Match.anyValue() } } } });
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction' })]) } });
+  });
+
+  test('adds aws:asset metadata for SAM when asset metadata is enabled', () => {
+    const { stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+    const { code } = pythonProject();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'] });
+    const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    expect(fn.Metadata['aws:asset:path']).toMatch(/^asset\.[0-9a-f]{64}$/);
+    expect(fn.Metadata['aws:asset:dockerfile-path']).toBe('Dockerfile');
+    expect(fn.Metadata['aws:asset:property']).toBe('Code.ImageUri');
+  });
+
+  test('matches the snapshot (asset hashes masked)', () => {
+    const { stack } = newStack();
+    const { code, requirements } = pythonProject();
+    const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code, dependencies: requirements });
+    new LambdaContainerFunction(stack, 'Resize', { image, cmd: ['app.resize'], architecture: lambda.Architecture.ARM_64, memorySize: 1024, timeout: Duration.seconds(30) });
+    new LambdaContainerFunction(stack, 'Crop', { image, cmd: ['app.crop'], architecture: lambda.Architecture.ARM_64 });
+    expect.addSnapshotSerializer(assetHashSerializer);
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('LambdaContainerFunction with your own Dockerfile', () => {
+  const dockerDir = () => tempTree({ 'Dockerfile': 'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD ["app.handler"]\n', 'app.py': 'x' });
+
+  test('sets the build platform from the architecture', () => {
+    const { app, stack } = newStack();
+    new LambdaContainerFunction(stack, 'Fn', { buildContext: dockerDir(), architecture: lambda.Architecture.ARM_64 });
+    const [image] = Object.values(dockerImages(app));
+    expect(image.source.platform).toBe('linux/arm64');
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'] });
+  });
+
+  test('throws when a given platform contradicts the architecture', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', {
+      image: FunctionImage.fromDockerfile(dockerDir(), { platform: ecr_assets.Platform.LINUX_AMD64 }),
+      architecture: lambda.Architecture.ARM_64,
+    })).toThrow(/TestStack\/Fn: invalid platform "linux\/amd64": it contradicts the function's architecture arm64.*Fix: remove platform/);
+  });
+
+  test('shares one asset between functions built from the same Dockerfile', () => {
+    const { app, stack } = newStack();
+    const dir = dockerDir();
+    new LambdaContainerFunction(stack, 'A', { buildContext: dir, cmd: ['app.a'] });
+    new LambdaContainerFunction(stack, 'B', { dockerfile: path.join(dir, 'Dockerfile'), cmd: ['app.b'] });
+    expect(Object.keys(dockerImages(app))).toHaveLength(1);
+  });
+
+  test('throws when the Dockerfile is missing', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { buildContext: dockerDir(), dockerfile: 'Nope.Dockerfile' }))
+      .toThrow(/TestStack\/Fn: invalid dockerfile "Nope.Dockerfile": no such file/);
+  });
+});
+
+describe('LambdaContainerFunction from ECR', () => {
+  test('references the image by digest and lets Lambda pull it', () => {
+    const { stack } = newStack();
+    const repo = new ecr.Repository(stack, 'Repo');
+    new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromEcr(repo, { tagOrDigest: 'sha256:' + 'b'.repeat(64) }), cmd: ['app.handler'] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Code: { ImageUri: { 'Fn::Join': ['', Match.arrayWith([`@sha256:${'b'.repeat(64)}`])] } } });
+    template.hasResourceProperties('AWS::ECR::Repository', { RepositoryPolicyText: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] } });
+  });
+
+  test('throws on the mutable "latest" tag', () => {
+    const { stack } = newStack();
+    const repo = ecr.Repository.fromRepositoryName(stack, 'Repo', 'fns');
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromEcr(repo, { tagOrDigest: 'latest' }) }))
+      .toThrow(/TestStack\/Fn: invalid tagOrDigest "latest".*Fix: use the image digest/);
+  });
+});
+
+describe('validation', () => {
+  const base = () => ({ baseImage: BaseImage.python('3.13'), code: pythonProject().code, cmd: ['app.handler'] });
+
+  test.each<[string, object, RegExp]>([
+    ['a relative entrypoint', { entrypoint: ['bootstrap'] }, /invalid entrypoint "bootstrap": .*absolute path.*Fix: use the absolute path, e\.g\. "\/var\/task\/bootstrap"/],
+    ['a relative working directory', { workingDirectory: 'app' }, /invalid workingDirectory "app"/],
+    ['too many cmd entries', { cmd: Array(1501).fill('x') }, /invalid cmd \(1501 entries\).*at most 1500/],
+    ['too many entrypoint entries', { entrypoint: ['/x', ...Array(1500).fill('a')] }, /invalid entrypoint \(1501 entries\)/],
+    ['a working directory over 1000 characters', { workingDirectory: '/' + 'a'.repeat(1000) }, /invalid workingDirectory \(1001 characters\)/],
+    ['memory below 128 MB', { memorySize: 64 }, /invalid memorySize 64 MB: .*128 to 10240 MB.*Fix: set memorySize between 128 and 10240/],
+    ['memory above 10240 MB', { memorySize: 10241 }, /invalid memorySize 10241 MB/],
+    ['a timeout over 900 s', { timeout: Duration.minutes(16) }, /invalid timeout 960 s/],
+    ['ephemeral storage below 512 MB', { ephemeralStorageSize: Size.mebibytes(256) }, /invalid ephemeralStorageSize 256 MB/],
+    ['ephemeral storage above 10240 MB', { ephemeralStorageSize: Size.gibibytes(11) }, /invalid ephemeralStorageSize 11264 MB/],
+    ['an unsupported architecture', { architecture: lambda.Architecture.custom('riscv64') }, /invalid architecture "riscv64"/],
+    ['layers', { layers: [lambda.LayerVersion.fromLayerVersionArn(new (require('aws-cdk-lib').Stack)(), 'L', 'arn:aws:lambda:us-east-1:123456789012:layer:x:1')] }, /invalid layers \(1 layer\): Lambda does not accept layers on container-image functions.*\/opt/],
+  ])('throws on %s, naming the construct path, the prop and the fix', (_name, extra, message) => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { ...base(), ...extra })).toThrow(message);
+    expect(() => new LambdaContainerFunction(stack, 'Fn2', { ...base(), ...extra })).toThrow(/^TestStack\/Fn2: invalid /);
+  });
+
+  test('does not validate unresolved tokens early', () => {
+    const { stack } = newStack();
+    const memory = new CfnParameter(stack, 'Memory', { type: 'Number' });
+    const dir = new CfnParameter(stack, 'Dir');
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { ...base(), memorySize: memory.valueAsNumber, workingDirectory: dir.valueAsString })).not.toThrow();
+  });
+
+  test('fails synth when the environment exceeds 4 KB, counting variables added later', () => {
+    const { app, stack } = newStack();
+    const fn = new LambdaContainerFunction(stack, 'Fn', { ...base(), environment: { A: 'x'.repeat(3000) } });
+    fn.addEnvironment('B', 'y'.repeat(2000));
+    expect(() => app.synth()).toThrow(/TestStack\/Fn: invalid environment \(5002 bytes\).*4096 bytes.*largest is A/);
+  });
+
+  test('throws on reserved environment variable names, in props and in addEnvironment', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { ...base(), environment: { AWS_REGION: 'eu-west-1', _HANDLER: 'x' } }))
+      .toThrow(/TestStack\/Fn: invalid environment AWS_REGION, _HANDLER: Lambda sets these variables itself.*Fix: remove AWS_REGION, _HANDLER/);
+    const fn = new LambdaContainerFunction(stack, 'Ok', base());
+    expect(() => fn.addEnvironment('LAMBDA_TASK_ROOT', '/x')).toThrow(/TestStack\/Ok: invalid environment LAMBDA_TASK_ROOT/);
+  });
+
+  test('throws when the code directory is missing', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { ...base(), code: '/nonexistent/src' }))
+      .toThrow(/TestStack\/Fn: invalid code "\/nonexistent\/src": no such directory/);
+  });
+
+  test('throws when the dependency file is missing', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { ...base(), dependencies: '/nonexistent/requirements.txt' }))
+      .toThrow(/TestStack\/Fn: invalid dependencies "\/nonexistent\/requirements.txt": no such file/);
+  });
+
+  test('throws on an unknown manifest and on a manifest of another language', () => {
+    const { stack } = newStack();
+    const dir = tempTree({ 'pom.xml': '<project/>', 'package.json': '{}', 'package-lock.json': '{}' });
+    expect(() => new LambdaContainerFunction(stack, 'A', { ...base(), dependencies: path.join(dir, 'pom.xml') })).toThrow(/unknown dependency manifest.*requirements\.txt/);
+    expect(() => new LambdaContainerFunction(stack, 'B', { ...base(), dependencies: path.join(dir, 'package.json') })).toThrow(/a npm manifest cannot be installed on a python base image/);
+  });
+
+  test('throws when package.json has no lockfile (npm ci needs one)', () => {
+    const { stack } = newStack();
+    const dir = tempTree({ 'index.js': 'x', 'package.json': '{}' });
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.nodejs('22'), code: dir, dependencies: path.join(dir, 'package.json'), cmd: ['index.handler'] }))
+      .toThrow(/invalid dependencies .*package-lock\.json or npm-shrinkwrap\.json.*Fix: run `npm install`/);
+  });
+
+  test('throws when the entrypoint is a symlink in the build context', () => {
+    const { stack } = newStack();
+    const dir = tempTree({ 'real-bootstrap': '#!/bin/sh\n' });
+    fs.symlinkSync('real-bootstrap', path.join(dir, 'bootstrap'));
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2023(), code: dir, entrypoint: ['/var/task/bootstrap'] }))
+      .toThrow(/TestStack\/Fn: invalid entrypoint "\/var\/task\/bootstrap": it is a symlink in the build context/);
+    expect(() => new LambdaContainerFunction(stack, 'Ok', { baseImage: BaseImage.providedAl2023(), code: dir, entrypoint: ['/var/task/real-bootstrap'] })).not.toThrow();
+  });
+
+  test('throws when a handler image gets no cmd', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.nodejs('22'), code: pythonProject().code }))
+      .toThrow(/TestStack\/Fn: invalid cmd \(missing\).*Fix: set cmd to the handler, e\.g\. cmd: \['index\.handler'\]/);
+  });
+
+  test('throws on zero or several image sources, and on half a generated image', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'None', {})).toThrow(/invalid image source \(none\)/);
+    expect(() => new LambdaContainerFunction(stack, 'Two', { ...base(), buildContext: '.' })).toThrow(/invalid image source \(baseImage\/code and dockerfile\/buildContext\)/);
+    expect(() => new LambdaContainerFunction(stack, 'Half', { baseImage: BaseImage.python('3.13') })).toThrow(/invalid code \(missing\)/);
+  });
+
+  test('throws when used with Lambda@Edge', () => {
+    const { app, stack } = newStack();
+    const fn = new LambdaContainerFunction(stack, 'Fn', base());
+    new cloudfront.Distribution(stack, 'Cdn', {
+      defaultBehavior: {
+        origin: new origins.HttpOrigin('example.com'),
+        edgeLambdas: [{ functionVersion: fn.currentVersion, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST }],
+      },
+    });
+    expect(() => app.synth()).toThrow(/TestStack\/Fn: invalid use with Lambda@Edge \(distribution TestStack\/Cdn\/Resource\)/);
+  });
+
+  test('allows a distribution that does not use the function at the edge', () => {
+    const { app, stack } = newStack();
+    const fn = new LambdaContainerFunction(stack, 'Fn', base());
+    fn.currentVersion;
+    new cloudfront.Distribution(stack, 'Cdn', { defaultBehavior: { origin: new origins.HttpOrigin('example.com') } });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('deprecation warnings', () => {
+  test('warns at synth for a deprecated runtime with the date and the replacement', () => {
+    const { stack } = newStack();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.9'), code: pythonProject().code, cmd: ['app.handler'] });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('python:3\\.9 was deprecated by AWS Lambda on 2025-12-15.*python\\(\'3\\.13\'\\).*cdk-lambda-container:runtimeDeprecated'));
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('Amazon Linux 2.*cdk-lambda-container:amazonLinux2EndOfLife'));
+  });
+
+  test('warns ahead of a deprecation and stays silent for current runtimes', () => {
+    const { stack } = newStack();
+    new LambdaContainerFunction(stack, 'Soon', { baseImage: BaseImage.nodejs('22'), code: pythonProject().code, cmd: ['index.handler'] });
+    new LambdaContainerFunction(stack, 'Current', { baseImage: BaseImage.python('3.13'), code: pythonProject().code, cmd: ['app.handler'] });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Soon', Match.stringLikeRegexp('will be deprecated by AWS Lambda on 2027-04-30'));
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/Current', Match.anyValue());
+  });
+
+  test('can be acknowledged by id', () => {
+    const { stack } = newStack();
+    const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2(), code: pythonProject().code });
+    const { Annotations: CoreAnnotations } = require('aws-cdk-lib');
+    CoreAnnotations.of(fn).acknowledgeWarning('cdk-lambda-container:runtimeDeprecated');
+    CoreAnnotations.of(fn).acknowledgeWarning('cdk-lambda-container:amazonLinux2EndOfLife');
+    Annotations.fromStack(stack).hasNoWarning('/TestStack/Fn', Match.anyValue());
+  });
+});
+
+function listFiles(root: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(root, rel), { withFileTypes: true }).flatMap(e => {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    return e.isDirectory() ? listFiles(root, p) : [p];
+  }).sort();
+}

@@ -1,0 +1,31 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+
+/** A fixed "today" so deprecation warnings do not depend on the day the tests run. */
+export const TODAY = '2026-11-22';
+
+/** A fresh app + stack whose cloud assembly goes to a temp dir. */
+export function newStack(context: Record<string, unknown> = {}): { app: App; stack: Stack } {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'clc-test-')), context: { 'cdk-lambda-container:today': TODAY, ...context } });
+  const stack = new Stack(app, 'TestStack', { env: { account: '123456789012', region: 'us-east-1' } });
+  return { app, stack };
+}
+
+/** Writes files (relative path → content) into a new temp directory and returns it. */
+export function tempTree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-src-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+  return dir;
+}
+
+/** Snapshot serializer that masks 64-hex asset hashes, so snapshots track structure, not bytes. */
+export const assetHashSerializer: jest.SnapshotSerializerPlugin = {
+  test: (val: unknown) => typeof val === 'string' && /[0-9a-f]{64}/.test(val),
+  print: (val: unknown) => JSON.stringify((val as string).replace(/[0-9a-f]{64}/g, '<asset-hash>')),
+};
