@@ -7,14 +7,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   author: 'cdk-lambda-container developers',
   authorAddress: 'dev@cdk-lambda-container.invalid',
   repositoryUrl: 'https://example.invalid/cdk-lambda-container.git',
+  bin: { 'cdk-lambda-container': 'lib/cli/main.js' },
   keywords: ['aws-cdk', 'lambda', 'container-image', 'docker', 'ecr', 'runtime-interface-emulator'],
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  // aws-cdk-lib 2.276 is the newest 2.x release and runs on Node 20.
-  cdkVersion: '2.276.0',
+  // aws-cdk-lib 2.257 is the newest release whose cloud assembly (schema 53) the newest
+  // integ-runner (2.197, bundling CLI 2.1115) and every 2.x CDK CLI can read; it runs on Node 20.
+  // 2.258+ writes schema 54/55, which needs CLI 3.x.
+  cdkVersion: '2.257.0',
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
 
@@ -38,6 +41,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The CDK CLI (2.x line; the npm 'latest' tag is 3.x), for the example app.
+    'aws-cdk@2.1115.1',
   ],
 
   jestOptions: {
@@ -75,19 +80,23 @@ for (const dir of ['integ', 'bench', 'examples']) {
 const integ = project.addTask('integ', {
   description: 'Verify the integ-runner snapshots in integ/ (synthesizes offline, deploys nothing)',
   exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1',
-  env: { TS_NODE_PROJECT: 'integ/tsconfig.json' },
+  env: { TS_NODE_PROJECT: 'integ/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
 });
 project.addTask('integ:update', {
   description: 'Re-synthesize the integ-runner snapshots (read the diff before committing)',
   exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1 --update-on-failed --dry-run',
-  env: { TS_NODE_PROJECT: 'integ/tsconfig.json' },
+  env: { TS_NODE_PROJECT: 'integ/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
 });
 project.testTask.spawn(integ);
 
-project.addTask('example', {
+// The README's main job: the real CDK CLI synthesizes examples/ offline (no Docker, no AWS
+// account), then the package's own CLI prints what each function is built from.
+const example = project.addTask('example', {
   description: 'Synthesize the example app offline and print every function it builds',
-  exec: 'ts-node --project examples/tsconfig.json examples/main.ts',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
 });
+example.exec('rm -rf cdk.out && cdk synth --quiet --no-notices', { cwd: 'examples' });
+example.exec('ts-node --transpile-only src/cli/main.ts summary examples/cdk.out');
 
 project.addTask('bench', {
   description: 'Synth-cost benchmark against plain aws-cdk-lib (prints ratios)',

@@ -21,12 +21,13 @@ export type Instruction =
 export interface Stage {
   readonly from: string;
   readonly name?: string;
-  /** ARGs declared before FROM that this stage re-declares so it can use them. */
   readonly instructions: readonly Instruction[];
 }
 
 /** A whole Dockerfile. */
 export interface DockerfileModel {
+  /** Comment lines at the top of the file. */
+  readonly header?: readonly string[];
   /** ARGs before the first FROM (usable in FROM lines; stages must re-declare them to use them). */
   readonly globalArgs?: ReadonlyArray<Extract<Instruction, { kind: 'ARG' }>>;
   readonly stages: readonly Stage[];

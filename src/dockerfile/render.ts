@@ -6,6 +6,9 @@ import { DockerfileModel, Instruction, Stage } from './model';
  */
 export function renderDockerfile(model: DockerfileModel): string {
   const blocks: string[] = [];
+  if (model.header && model.header.length > 0) {
+    blocks.push(model.header.map(line => `# ${line}`.trimEnd()).join('\n'));
+  }
   if (model.globalArgs && model.globalArgs.length > 0) {
     blocks.push(model.globalArgs.map(renderInstruction).join('\n'));
   }

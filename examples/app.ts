@@ -1,0 +1,72 @@
+/**
+ * The example app: a realistic set of container-image functions.
+ *
+ * - an S3-triggered thumbnailer on the AWS Python base image (arm64), Pillow installed from
+ *   requirements.txt in its own layer;
+ * - a Node.js function on a plain Debian Node image + the Runtime Interface Client (x86_64);
+ * - one image serving two functions with different CMDs (x86_64);
+ * - a custom runtime (`bootstrap`) on the OS-only Amazon Linux 2023 base image (arm64).
+ *
+ * `npx projen example` synthesizes it offline and prints what it built.
+ */
+import * as path from 'path';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import { BaseImage, FunctionImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
+
+const fn = (name: string) => path.join(__dirname, 'functions', name);
+
+export class ExampleStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    // 1. S3-triggered thumbnailer on the AWS Python base image, for Graviton.
+    const bucket = new s3.Bucket(this, 'Images', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+    const thumbnailer = new LambdaContainerFunction(this, 'Thumbnailer', {
+      baseImage: BaseImage.python('3.13'),
+      code: fn('thumbnailer'),
+      dependencies: fn('thumbnailer/requirements.txt'),
+      cmd: ['app.handler'],
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: Duration.seconds(30),
+      environment: { THUMBNAIL_SIZE: '128', THUMBNAIL_PREFIX: 'thumbnails/' },
+    });
+    bucket.grantReadWrite(thumbnailer);
+    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(thumbnailer), { prefix: 'uploads/' });
+
+    // 2. Node.js on a plain Debian image: the RIC is compiled in a build stage, not shipped with compilers.
+    new LambdaContainerFunction(this, 'Greeter', {
+      baseImage: BaseImage.fromRegistry('node:22-bookworm-slim', { ric: RuntimeInterfaceClient.nodejs() }),
+      code: fn('greeter'),
+      dependencies: fn('greeter/package.json'),
+      cmd: ['index.handler'],
+      architecture: lambda.Architecture.X86_64,
+    });
+
+    // 3. One image, two functions: built and pushed once, each function with its own CMD.
+    const orders = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: fn('orders') });
+    new LambdaContainerFunction(this, 'CreateOrder', { image: orders, cmd: ['app.create_order'], environment: { TABLE_NAME: 'orders' } });
+    new LambdaContainerFunction(this, 'ListOrders', { image: orders, cmd: ['app.list_orders'], environment: { TABLE_NAME: 'orders' }, memorySize: 256 });
+
+    // 4. A custom runtime: /var/task/bootstrap on the OS-only base image.
+    new LambdaContainerFunction(this, 'CustomRuntime', {
+      baseImage: BaseImage.providedAl2023(),
+      code: fn('custom-runtime'),
+      architecture: lambda.Architecture.ARM_64,
+    });
+  }
+}
+
+/** Builds the example app (used by `cdk synth`, the integ test and the benchmark-free smoke tests). */
+export function buildExampleApp(app: App = new App()): App {
+  new ExampleStack(app, 'LambdaContainerExample');
+  return app;
+}
+
+if (require.main === module) {
+  buildExampleApp().synth();
+}

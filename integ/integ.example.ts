@@ -1,0 +1,18 @@
+/**
+ * Integration test of the example app: integ-runner synthesizes it and compares it with the
+ * committed snapshot in integ.example.ts.snapshot/ (asset bodies are git-ignored).
+ * `npx projen integ:update` re-records it; read the diff before committing.
+ */
+import { App } from 'aws-cdk-lib';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { ExampleStack } from '../examples/app';
+
+const app = new App();
+const stack = new ExampleStack(app, 'LambdaContainerExample');
+new IntegTest(app, 'LambdaContainerExampleTest', {
+  testCases: [stack],
+  // The images need a container engine and the stack an account: CI checks the snapshot only.
+  diffAssets: true,
+  stackUpdateWorkflow: false,
+});
+app.synth();
