@@ -58,10 +58,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'integ', 'bench', 'examples'],
   },
-  gitignore: ['cdk.out', '*.tmp', '/bench/out/', '/examples/cdk.out/', 'integ/**/*.snapshot/asset.*'],
+  gitignore: ['.jsii.tabl.json', '*.tabl.json', 'cdk.out', '*.tmp', '/bench/out/', '/examples/cdk.out/', 'integ/**/*.snapshot/asset.*'],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/integ/', '/bench/', '/examples/', '/.ci/'] },
 });
+
+// integ-runner snapshots keep their `cdk.out` version marker (the folder-wide ignore must not hide it).
+project.gitignore.include('integ/**/*.snapshot/cdk.out');
 
 // integ/, bench/ and examples/ are TypeScript run by ts-node (and linted): each gets a tsconfig
 // that sees src/ too.
@@ -97,6 +100,13 @@ const example = project.addTask('example', {
 });
 example.exec('rm -rf cdk.out && cdk synth --quiet --no-notices', { cwd: 'examples' });
 example.exec('ts-node --transpile-only src/cli/main.ts summary examples/cdk.out');
+
+// README and doc-comment snippets must compile (against rosetta/default.ts-fixture).
+const snippets = project.addTask('docs:snippets', {
+  description: 'Compile the README and API snippets with jsii-rosetta',
+  exec: 'jsii-rosetta extract --fail --compile',
+});
+project.postCompileTask.spawn(snippets);
 
 project.addTask('bench', {
   description: 'Synth-cost benchmark against plain aws-cdk-lib (prints ratios)',

@@ -3,8 +3,8 @@
  * committed snapshot in integ.example.ts.snapshot/ (asset bodies are git-ignored).
  * `npx projen integ:update` re-records it; read the diff before committing.
  */
-import { App } from 'aws-cdk-lib';
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App } from 'aws-cdk-lib';
 import { ExampleStack } from '../examples/app';
 
 const app = new App();

@@ -1,6 +1,6 @@
 import { ArchitectureName } from './image-recipe';
-import { RuntimeInterfaceClient } from './runtime-interface-client';
 import { DeprecationNotice, deprecationNotices } from './runtime-deprecations';
+import { RuntimeInterfaceClient } from './runtime-interface-client';
 
 /** Options for AWS Lambda base images (public.ecr.aws/lambda/*). */
 export interface AwsBaseImageOptions {
@@ -115,7 +115,13 @@ export class BaseImage {
 
   private readonly digest?: string;
 
-  private constructor(imageUri: string, family: string | undefined, version: string | undefined, digest: string | undefined, ric: RuntimeInterfaceClient | undefined) {
+  private constructor(
+    imageUri: string,
+    family: string | undefined,
+    version: string | undefined,
+    digest: string | undefined,
+    ric: RuntimeInterfaceClient | undefined,
+  ) {
     this.imageUri = imageUri;
     this.family = family;
     this.version = version;

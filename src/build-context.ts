@@ -37,6 +37,11 @@ export interface ContextSpec {
 
 const fingerprints = new Map<string, string>();
 
+/** Fingerprint and copy see the same files: globs excluded, symlinks kept as links. */
+function copyOptions(exclude: readonly string[]) {
+  return { exclude: [...exclude], ignoreMode: IgnoreMode.GLOB, follow: SymlinkFollowMode.NEVER };
+}
+
 /**
  * Fingerprint of a directory's content (names, modes, bytes), memoized per path and exclude list
  * for the life of the process, as aws-cdk-lib's asset staging does: 200 functions on one code
@@ -46,7 +51,7 @@ export function directoryFingerprint(dir: string, exclude: readonly string[]): s
   const key = `${path.resolve(dir)}\0${exclude.join('\0')}`;
   let fp = fingerprints.get(key);
   if (!fp) {
-    fp = FileSystem.fingerprint(dir, { exclude: [...exclude], ignoreMode: IgnoreMode.GLOB, follow: SymlinkFollowMode.NEVER });
+    fp = FileSystem.fingerprint(dir, copyOptions(exclude));
     fingerprints.set(key, fp);
   }
   return fp;
@@ -90,7 +95,7 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
   }
   const codeTarget = path.join(tmp, CONTEXT_CODE_DIR);
   fs.mkdirSync(codeTarget);
-  FileSystem.copyDirectory(spec.codeDir, codeTarget, { exclude: [...spec.codeExclude], ignoreMode: IgnoreMode.GLOB, follow: SymlinkFollowMode.NEVER });
+  FileSystem.copyDirectory(spec.codeDir, codeTarget, copyOptions(spec.codeExclude));
   try {
     fs.renameSync(tmp, target);
   } catch (e) {

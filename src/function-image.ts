@@ -318,7 +318,7 @@ class DockerfileImage extends FunctionImage {
       fail(scope, 'dockerfile', JSON.stringify(file), `no such file in the build context ${dir}`, 'give the Dockerfile path relative to the build context');
     }
     if (this.options.platform && this.options.platform.platform !== platform) {
-      fail(scope, 'platform', JSON.stringify(this.options.platform.platform), `it contradicts the function's architecture ${architecture} (which needs ${platform}); the image would fail with "exec format error"`, `remove platform (it follows architecture) or set architecture to match it`);
+      fail(scope, 'platform', JSON.stringify(this.options.platform.platform), `it contradicts the function's architecture ${architecture} (which needs ${platform}); the image would fail with "exec format error"`, 'remove platform (it follows architecture) or set architecture to match it');
     }
     const stack = Stack.of(scope);
     const key = crypto.createHash('sha256')

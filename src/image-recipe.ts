@@ -130,7 +130,8 @@ function ricRecipe(input: RecipeInput, ric: RicRecipe): DockerfileModel {
   }
   const image = input.image ?? {};
   const ricEnv = { ...(ric.environment ?? {}), ...(input.dependencies?.kind === 'bundler' ? { BUNDLE_PATH: `${FUNCTION_DIR}/vendor/bundle` } : {}) };
-  final.push(...metadata({ ...image, workingDirectory: image.workingDirectory ?? FUNCTION_DIR, entrypoint: image.entrypoint ?? ric.entrypoint }, ricEnv));
+  const settings = { ...image, workingDirectory: image.workingDirectory ?? FUNCTION_DIR, entrypoint: image.entrypoint ?? ric.entrypoint };
+  final.push(...metadata(settings, ricEnv));
   return { stages: [buildStage, { from: input.base, instructions: final }] };
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnParameter, Duration, Size } from 'aws-cdk-lib';
+import { Annotations as CoreAnnotations, CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -214,7 +214,7 @@ describe('validation', () => {
     ['ephemeral storage below 512 MB', { ephemeralStorageSize: Size.mebibytes(256) }, /invalid ephemeralStorageSize 256 MB/],
     ['ephemeral storage above 10240 MB', { ephemeralStorageSize: Size.gibibytes(11) }, /invalid ephemeralStorageSize 11264 MB/],
     ['an unsupported architecture', { architecture: lambda.Architecture.custom('riscv64') }, /invalid architecture "riscv64"/],
-    ['layers', { layers: [lambda.LayerVersion.fromLayerVersionArn(new (require('aws-cdk-lib').Stack)(), 'L', 'arn:aws:lambda:us-east-1:123456789012:layer:x:1')] }, /invalid layers \(1 layer\): Lambda does not accept layers on container-image functions.*\/opt/],
+    ['layers', { layers: [lambda.LayerVersion.fromLayerVersionArn(new Stack(), 'L', 'arn:aws:lambda:us-east-1:123456789012:layer:x:1')] }, /invalid layers \(1 layer\): Lambda does not accept layers on container-image functions.*\/opt/],
   ])('throws on %s, naming the construct path, the prop and the fix', (_name, extra, message) => {
     const { stack } = newStack();
     expect(() => new LambdaContainerFunction(stack, 'Fn', { ...base(), ...extra })).toThrow(message);
@@ -331,7 +331,6 @@ describe('deprecation warnings', () => {
   test('can be acknowledged by id', () => {
     const { stack } = newStack();
     const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2(), code: pythonProject().code });
-    const { Annotations: CoreAnnotations } = require('aws-cdk-lib');
     CoreAnnotations.of(fn).acknowledgeWarning('cdk-lambda-container:runtimeDeprecated');
     CoreAnnotations.of(fn).acknowledgeWarning('cdk-lambda-container:amazonLinux2EndOfLife');
     Annotations.fromStack(stack).hasNoWarning('/TestStack/Fn', Match.anyValue());

@@ -1,0 +1,48 @@
+import * as path from 'path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { describeDockerfile, readImageFunctions } from '../src/cli/cloud-assembly';
+import { main } from '../src/cli/main';
+import { summarize } from '../src/cli/summary';
+import { newStack, tempTree } from './util';
+import { BaseImage, FunctionImage, LambdaContainerFunction } from '../src';
+
+function synthesizedApp() {
+  const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
+  const code = tempTree({ 'app.py': 'def a(e, c): return 1\n' });
+  const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code });
+  new LambdaContainerFunction(stack, 'A', { image, cmd: ['app.a'] });
+  new LambdaContainerFunction(stack, 'B', { image, cmd: ['app.b'], architecture: lambda.Architecture.X86_64 });
+  return app.synth().directory;
+}
+
+describe('readImageFunctions', () => {
+  test('joins each image function with its asset', () => {
+    const dir = synthesizedApp();
+    const fns = readImageFunctions(dir);
+    expect(fns.map(f => f.path)).toEqual(['TestStack/A', 'TestStack/B']);
+    expect(fns[0].asset?.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(fns[0].asset?.hash).toBe(fns[1].asset?.hash);
+    expect(fns[1].imageConfig).toEqual({ Command: ['app.b'] });
+    expect(describeDockerfile(path.join(fns[0].asset!.directory, 'Dockerfile'))).toEqual({ finalFrom: 'public.ecr.aws/lambda/python:3.13-x86_64', generated: true });
+  });
+
+  test('explains what to do when the directory is not a cloud assembly', () => {
+    expect(() => readImageFunctions(tempTree({ 'x': '' }))).toThrow(/not a cloud assembly \(no manifest\.json\)\. Run `cdk synth` first/);
+  });
+});
+
+describe('summary', () => {
+  test('prints source, architecture, ImageConfig, Dockerfile and asset hash per function', () => {
+    const dir = synthesizedApp();
+    const text = summarize(dir, dir);
+    expect(text).toMatch(/^\.: 2 container-image functions in 1 stack, 1 distinct image$/m);
+    expect(text).toMatch(/TestStack\/B\n {2}image source {2}generated Dockerfile, FROM public\.ecr\.aws\/lambda\/python:3\.13-x86_64\n {2}architecture {2}x86_64 \(build platform linux\/amd64\)\n {2}ImageConfig {3}Command=\["app\.b"\]\n {2}Dockerfile {4}asset\.[0-9a-f]{64}\/Dockerfile\n {2}asset hash {4}[0-9a-f]{64}/);
+  });
+
+  test('the CLI rejects unknown commands with usage', () => {
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(main(['frobnicate'])).toBe(1);
+    expect(spy.mock.calls[0][0]).toMatch(/unknown command "frobnicate".*Usage/s);
+    spy.mockRestore();
+  });
+});
