@@ -8,9 +8,6 @@ import { BoundFunctionImage, FunctionImage } from './function-image';
 import { ArchitectureName } from './image-recipe';
 import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout, formatProblem, Problem } from './limits';
 
-/** Context key that fixes "today" for deprecation warnings (ISO date), for reproducible synths. */
-export const DEPRECATION_DATE_CONTEXT = 'cdk-lambda-container:today';
-
 /** Props of a {@link LambdaContainerFunction}. Give exactly one image source. */
 export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
   /**
@@ -102,11 +99,14 @@ export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
  * });
  */
 export class LambdaContainerFunction extends lambda.Function {
+  /**
+   * Context key that fixes "today" (an ISO date such as `2026-11-22`) for the deprecation
+   * warnings, so a synth is reproducible whatever day it runs.
+   */
+  public static readonly DEPRECATION_DATE_CONTEXT = 'cdk-lambda-container:today';
+
   /** The image source this function runs. */
   public readonly image: FunctionImage;
-
-  /** The architecture the image is built for and the function runs on. */
-  public readonly imageArchitecture: lambda.Architecture;
 
   private readonly trackedEnvironment: Record<string, string>;
 
@@ -126,7 +126,6 @@ export class LambdaContainerFunction extends lambda.Function {
       runtime: lambda.Runtime.FROM_IMAGE,
     });
     this.image = image;
-    this.imageArchitecture = architecture;
     this.trackedEnvironment = { ...(props.environment ?? {}) };
 
     const bound = code.bound!;
@@ -174,7 +173,7 @@ export class LambdaContainerFunction extends lambda.Function {
 
   private warnAboutDeprecations(baseImage: BaseImage | undefined) {
     if (!baseImage) return;
-    const today = this.node.tryGetContext(DEPRECATION_DATE_CONTEXT) ?? new Date().toISOString().slice(0, 10);
+    const today = this.node.tryGetContext(LambdaContainerFunction.DEPRECATION_DATE_CONTEXT) ?? new Date().toISOString().slice(0, 10);
     for (const notice of baseImage._deprecationNotices(today)) {
       Annotations.of(this).addWarningV2(`cdk-lambda-container:${notice.id}`, notice.message);
     }
