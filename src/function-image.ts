@@ -178,7 +178,8 @@ class GeneratedImage extends FunctionImage {
   }
 
   public _bind(scope: Construct, architecture: ArchitectureName): BoundFunctionImage {
-    const { baseImage, image } = { baseImage: this.props.baseImage, image: this.props };
+    const image = this.props;
+    const baseImage = image.baseImage;
     const codeDir = path.resolve(this.props.code);
     if (!fs.existsSync(codeDir) || !fs.statSync(codeDir).isDirectory()) {
       fail(scope, 'code', JSON.stringify(this.props.code), `no such directory (resolved to ${codeDir})`, 'give the directory that holds the handler sources, relative to where `cdk synth` runs or absolute');
@@ -226,15 +227,16 @@ class GeneratedImage extends FunctionImage {
       if (!outdir) {
         throw new Error(`${scope.node.path}: a LambdaContainerFunction with a generated image must be in a Stage (an App) to stage its build context.`);
       }
-      const dirName = stageContext(outdir, hash, spec);
+      // Relative to the stack's own assembly directory (nested stages keep assets at the top).
+      const assetPath = path.relative(stage!.outdir, path.join(outdir, stageContext(outdir, hash, spec)));
       const location = stack.synthesizer.addDockerImageAsset({
         sourceHash: hash,
-        directoryName: dirName,
+        directoryName: assetPath,
         dockerFile: 'Dockerfile',
         platform,
-        displayName: `${scope.node.path}/Image`,
+        displayName: `${stack.node.path}/ContainerImage/${path.basename(codeDir)}-${architecture}`,
       });
-      asset = { imageUri: location.imageUri, assetPath: path.relative(stage!.outdir, path.join(outdir, dirName)) };
+      asset = { imageUri: location.imageUri, assetPath };
       perStack.set(hash, asset);
     }
     const assetPath = asset.assetPath;

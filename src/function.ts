@@ -269,6 +269,11 @@ function validateOptions(constructPath: string, props: LambdaContainerFunctionPr
     workingDirectory: props.workingDirectory && !Token.isUnresolved(props.workingDirectory) ? props.workingDirectory : undefined,
   }));
   problems.push(...checkReservedNames(Object.keys(props.environment ?? {})));
+  for (const [prop, set] of [['paramsAndSecrets', props.paramsAndSecrets], ['adotInstrumentation', props.adotInstrumentation]] as const) {
+    if (set) {
+      problems.push({ prop, value: '(set)', message: 'it adds a Lambda layer, and Lambda does not accept layers on container-image functions', fix: 'bake the extension into the image instead (copy it to /opt/extensions in the Dockerfile)' });
+    }
+  }
   if (props.layers && props.layers.length > 0) {
     problems.push({ prop: 'layers', value: `(${props.layers.length} layer${props.layers.length > 1 ? 's' : ''})`, message: 'Lambda does not accept layers on container-image functions', fix: 'bake the layer\'s content into the image instead: copy it to /opt (extensions to /opt/extensions) in the Dockerfile' });
   }

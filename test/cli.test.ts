@@ -1,10 +1,10 @@
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { newStack, tempTree } from './util';
+import { BaseImage, FunctionImage, LambdaContainerFunction } from '../src';
 import { describeDockerfile, readImageFunctions } from '../src/cli/cloud-assembly';
 import { main } from '../src/cli/main';
 import { summarize } from '../src/cli/summary';
-import { newStack, tempTree } from './util';
-import { BaseImage, FunctionImage, LambdaContainerFunction } from '../src';
 
 function synthesizedApp() {
   const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
@@ -27,7 +27,7 @@ describe('readImageFunctions', () => {
   });
 
   test('explains what to do when the directory is not a cloud assembly', () => {
-    expect(() => readImageFunctions(tempTree({ 'x': '' }))).toThrow(/not a cloud assembly \(no manifest\.json\)\. Run `cdk synth` first/);
+    expect(() => readImageFunctions(tempTree({ x: '' }))).toThrow(/not a cloud assembly \(no manifest\.json\)\. Run `cdk synth` first/);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations as CoreAnnotations, CfnParameter, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Annotations as CoreAnnotations, CfnParameter, Duration, Size, Stack, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -111,6 +111,19 @@ describe('LambdaContainerFunction with a generated image', () => {
     expect(image.source.platform).toBe('linux/amd64');
   });
 
+  test('stages a nested stage\'s context where its asset manifest points', () => {
+    const { app } = newStack();
+    const stage = new Stage(app, 'Prod');
+    const nested = new Stack(stage, 'Api', { env: { account: '123456789012', region: 'us-east-1' } });
+    new LambdaContainerFunction(nested, 'Fn', { baseImage: BaseImage.python('3.13'), code: pythonProject().code, cmd: ['app.handler'] });
+    const assembly = app.synth().getNestedAssembly('assembly-Prod');
+    const manifestFile = fs.readdirSync(assembly.directory).find(f => f.endsWith('.assets.json'))!;
+    const assets = JSON.parse(fs.readFileSync(path.join(assembly.directory, manifestFile), 'utf8'));
+    const [image] = Object.values<any>(assets.dockerImages);
+    expect(image.source.directory).toMatch(/^\.\.\/asset\.[0-9a-f]{64}$/);
+    expect(fs.existsSync(path.join(assembly.directory, image.source.directory, 'Dockerfile'))).toBe(true);
+  });
+
   test('is a real lambda.Function: grants, metrics and addEnvironment work', () => {
     const { stack } = newStack();
     const { code } = pythonProject();
@@ -219,6 +232,12 @@ describe('validation', () => {
     const { stack } = newStack();
     expect(() => new LambdaContainerFunction(stack, 'Fn', { ...base(), ...extra })).toThrow(message);
     expect(() => new LambdaContainerFunction(stack, 'Fn2', { ...base(), ...extra })).toThrow(/^TestStack\/Fn2: invalid /);
+  });
+
+  test('throws on options that add layers (parameters and secrets extension, ADOT)', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { ...base(), paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103) }))
+      .toThrow(/TestStack\/Fn: invalid paramsAndSecrets \(set\): it adds a Lambda layer.*\/opt\/extensions/);
   });
 
   test('does not validate unresolved tokens early', () => {
