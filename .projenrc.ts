@@ -43,6 +43,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     // The CDK CLI (2.x line; the npm 'latest' tag is 3.x), for the example app.
     'aws-cdk@2.1115.1',
+    'cdk-nag@3.0.2',
   ],
 
   jestOptions: {
@@ -58,7 +59,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'integ', 'bench', 'examples'],
   },
-  gitignore: ['.jsii.tabl.json', '*.tabl.json', 'cdk.out', '*.tmp', '/bench/out/', '/examples/cdk.out/', 'integ/**/*.snapshot/asset.*'],
+  gitignore: ['/.tmp/', '.jsii.tabl.json', '*.tabl.json', 'cdk.out', '*.tmp', '/bench/out/', '/examples/cdk.out/', 'integ/**/*.snapshot/asset.*'],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/integ/', '/bench/', '/examples/', '/.ci/'] },
 });
@@ -91,6 +92,12 @@ project.addTask('integ:update', {
   env: { TS_NODE_PROJECT: 'integ/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
 });
 project.testTask.spawn(integ);
+
+const cfnLint = project.addTask('lint:cfn', {
+  description: 'cfn-lint on the integ snapshot templates (installs cfn-lint into .tmp/ on first use)',
+  exec: 'scripts/cfn-lint.sh',
+});
+project.testTask.spawn(cfnLint);
 
 // The README's main job: the real CDK CLI synthesizes examples/ offline (no Docker, no AWS
 // account), then the package's own CLI prints what each function is built from.
