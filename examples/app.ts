@@ -52,10 +52,11 @@ export class ExampleStack extends Stack {
     new LambdaContainerFunction(this, 'CreateOrder', { image: orders, cmd: ['app.create_order'], environment: { TABLE_NAME: 'orders' } });
     new LambdaContainerFunction(this, 'ListOrders', { image: orders, cmd: ['app.list_orders'], environment: { TABLE_NAME: 'orders' }, memorySize: 256 });
 
-    // 4. A custom runtime: /var/task/bootstrap on the OS-only base image.
+    // 4. A custom runtime on the OS-only base image: the bootstrap itself is the entrypoint.
     new LambdaContainerFunction(this, 'CustomRuntime', {
       baseImage: BaseImage.providedAl2023(),
       code: fn('custom-runtime'),
+      entrypoint: ['/var/task/bootstrap'],
       architecture: lambda.Architecture.ARM_64,
     });
   }

@@ -149,14 +149,16 @@ export class BaseImage {
   }
 
   /**
-   * Whether Lambda needs a handler (CMD) for functions on this image.
+   * Whether functions on this image need a CMD when they keep the image's ENTRYPOINT: the AWS
+   * base images' `/lambda-entrypoint.sh` takes the handler (for `provided` images, the handler
+   * your bootstrap reads) as its one argument.
    * @internal
    */
   public get _requiresHandler(): boolean {
     if (this.ric) {
       return this.ric._recipe.requiresHandler;
     }
-    return this.isAwsBaseImage && this.family !== 'provided';
+    return this.isAwsBaseImage;
   }
 
   /**

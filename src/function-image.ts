@@ -119,6 +119,8 @@ export interface BoundFunctionImage {
   readonly requiresHandler?: boolean;
   /** Whether the image itself sets CMD. */
   readonly imageHasCmd: boolean;
+  /** Whether the image sets its own ENTRYPOINT (which then decides whether it needs a CMD). */
+  readonly imageHasEntrypoint?: boolean;
   /** The base image, when the Dockerfile is generated. */
   readonly baseImage?: BaseImage;
   /** Checks a function-level ENTRYPOINT executable against the build context (symlinks). */
@@ -244,6 +246,7 @@ class GeneratedImage extends FunctionImage {
       imageUri: asset.imageUri,
       requiresHandler: baseImage._requiresHandler,
       imageHasCmd: image.cmd !== undefined,
+      imageHasEntrypoint: image.entrypoint !== undefined,
       baseImage,
       checkEntrypoint,
       addResourceMetadata: resource => {

@@ -133,12 +133,15 @@ export class LambdaContainerFunction extends lambda.Function {
     if (entrypointProblem) {
       throw new Error(formatProblem(this.node.path, entrypointProblem));
     }
-    if (bound.requiresHandler && props.cmd === undefined && !bound.imageHasCmd) {
+    const ownEntrypoint = props.entrypoint !== undefined || bound.imageHasEntrypoint;
+    if (bound.requiresHandler && !ownEntrypoint && props.cmd === undefined && !bound.imageHasCmd) {
       throw new Error(formatProblem(this.node.path, {
         prop: 'cmd',
         value: '(missing)',
         message: `Lambda needs a handler for ${bound.baseImage?.imageUri ?? 'this image'} and the image sets no CMD`,
-        fix: `set cmd to the handler, e.g. cmd: ['${exampleHandler(bound.baseImage)}']`,
+        fix: bound.baseImage?.family === 'provided'
+          ? "set cmd to the handler your bootstrap reads (e.g. cmd: ['function.handler'], with bootstrap in /var/runtime), or run the bootstrap itself with entrypoint: ['/var/task/bootstrap']"
+          : `set cmd to the handler, e.g. cmd: ['${exampleHandler(bound.baseImage)}']`,
       }));
     }
     this.warnAboutDeprecations(bound.baseImage);

@@ -46,9 +46,9 @@ describe('BaseImage', () => {
     expect(() => BaseImage.fromRegistry('not an image')).toThrow(/invalid image URI/);
   });
 
-  test('needs a handler on language images but not on provided images or Go', () => {
+  test('needs a handler on AWS images (provided too: /lambda-entrypoint.sh takes it) but not on Go', () => {
     expect(BaseImage.python('3.13')._requiresHandler).toBe(true);
-    expect(BaseImage.providedAl2023()._requiresHandler).toBe(false);
+    expect(BaseImage.providedAl2023()._requiresHandler).toBe(true);
     expect(BaseImage.fromRegistry('debian:12', { ric: RuntimeInterfaceClient.go() })._requiresHandler).toBe(false);
     expect(BaseImage.fromRegistry('debian:12')._requiresHandler).toBe(false);
   });

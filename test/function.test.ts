@@ -303,6 +303,15 @@ describe('validation', () => {
       .toThrow(/TestStack\/Fn: invalid cmd \(missing\).*Fix: set cmd to the handler, e\.g\. cmd: \['index\.handler'\]/);
   });
 
+  test('throws when a provided image has neither cmd nor its own entrypoint, and accepts either', () => {
+    const { stack } = newStack();
+    const code = tempTree({ bootstrap: '#!/bin/sh\n' });
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2023(), code }))
+      .toThrow(/invalid cmd \(missing\).*entrypoint: \['\/var\/task\/bootstrap'\]/);
+    expect(() => new LambdaContainerFunction(stack, 'Cmd', { baseImage: BaseImage.providedAl2023(), code, cmd: ['function.handler'] })).not.toThrow();
+    expect(() => new LambdaContainerFunction(stack, 'Entry', { baseImage: BaseImage.providedAl2023(), code, entrypoint: ['/var/task/bootstrap'] })).not.toThrow();
+  });
+
   test('throws on zero or several image sources, and on half a generated image', () => {
     const { stack } = newStack();
     expect(() => new LambdaContainerFunction(stack, 'None', {})).toThrow(/invalid image source \(none\)/);
@@ -349,7 +358,7 @@ describe('deprecation warnings', () => {
 
   test('can be acknowledged by id', () => {
     const { stack } = newStack();
-    const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2(), code: pythonProject().code });
+    const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2(), code: pythonProject().code, cmd: ['function.handler'] });
     CoreAnnotations.of(fn).acknowledgeWarning('cdk-lambda-container:runtimeDeprecated');
     CoreAnnotations.of(fn).acknowledgeWarning('cdk-lambda-container:amazonLinux2EndOfLife');
     Annotations.fromStack(stack).hasNoWarning('/TestStack/Fn', Match.anyValue());

@@ -1,0 +1,13 @@
+# Sourced by the end-to-end scripts: a container engine (podman/buildah, rootful, vfs, chroot
+# isolation, runc) whose storage, configuration and auth live under .tmp/e2e, not the machine's.
+E2E_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export E2E_DIR="${E2E_DIR:-$E2E_REPO/.tmp/e2e}"
+export CONTAINERS_CONF="$E2E_DIR/conf/containers.conf"
+export CONTAINERS_STORAGE_CONF="$E2E_DIR/conf/storage.conf"
+export CONTAINERS_REGISTRIES_CONF="$E2E_DIR/conf/registries.conf"
+export REGISTRY_AUTH_FILE="$E2E_DIR/conf/auth.json"
+export BUILDAH_ISOLATION=chroot
+# The engine the local tooling and cdk-assets use.
+export CDK_DOCKER=podman
+export E2E_REGISTRY=127.0.0.1:5000
+export E2E_RIE="$E2E_DIR/bin/aws-lambda-rie"
