@@ -51,13 +51,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // `npx projen test:update` rewrites them on purpose.
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
-      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/integ/'],
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/integ/', '/e2e/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      modulePathIgnorePatterns: ['<rootDir>/.tmp/', '<rootDir>/examples/cdk.out/', '<rootDir>/bench/out/'],
+      watchPathIgnorePatterns: ['<rootDir>/.tmp/'],
     },
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'integ', 'bench', 'examples'],
+    devdirs: ['test', 'integ', 'bench', 'examples', 'e2e'],
   },
   gitignore: ['/.tmp/', '.jsii.tabl.json', '*.tabl.json', 'cdk.out', '*.tmp', '/bench/out/', '/examples/cdk.out/', 'integ/**/*.snapshot/asset.*'],
   npmignoreEnabled: true,
@@ -69,7 +71,7 @@ project.gitignore.include('integ/**/*.snapshot/cdk.out');
 
 // integ/, bench/ and examples/ are TypeScript run by ts-node (and linted): each gets a tsconfig
 // that sees src/ too.
-for (const dir of ['integ', 'bench', 'examples']) {
+for (const dir of ['integ', 'bench', 'examples', 'e2e']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -107,6 +109,24 @@ const example = project.addTask('example', {
 });
 example.exec('rm -rf cdk.out && cdk synth --quiet --no-notices', { cwd: 'examples' });
 example.exec('ts-node --transpile-only src/cli/main.ts summary examples/cdk.out');
+
+// The end-to-end suite: real builds (podman), a real registry, the real RIE and RICs. Its scripts
+// install and start everything (scripts/e2e/setup.sh); CI runs it, it is never skipped there.
+new JsonFile(project, 'e2e/jest.config.json', {
+  obj: {
+    rootDir: '..',
+    testMatch: ['<rootDir>/e2e/**/*.e2e.ts'],
+    testEnvironment: 'node',
+    testTimeout: 1_800_000,
+    modulePathIgnorePatterns: ['<rootDir>/.tmp/', '<rootDir>/examples/cdk.out/', '<rootDir>/bench/out/'],
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/e2e/tsconfig.json', diagnostics: false }] },
+  },
+});
+const e2e = project.addTask('e2e', {
+  description: 'End-to-end suite: builds, pushes and invokes the example images for real (installs its tools)',
+});
+e2e.exec('scripts/e2e/setup.sh');
+e2e.exec('jest --config e2e/jest.config.json --runInBand --ci', { receiveArgs: true });
 
 // README and doc-comment snippets must compile (against rosetta/default.ts-fixture).
 const snippets = project.addTask('docs:snippets', {

@@ -19,9 +19,20 @@ import { BaseImage, FunctionImage, LambdaContainerFunction, RuntimeInterfaceClie
 
 const fn = (name: string) => path.join(__dirname, 'functions', name);
 
+export interface ExampleStackProps extends StackProps {
+  /**
+   * Run every function on this architecture instead of the mix below: the end-to-end suite
+   * builds and runs the images on the host's architecture.
+   * @default - arm64 for the thumbnailer and the custom runtime, x86_64 for the others
+   */
+  readonly architecture?: lambda.Architecture;
+}
+
 export class ExampleStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: ExampleStackProps = {}) {
     super(scope, id, props);
+    const arm64 = props.architecture ?? lambda.Architecture.ARM_64;
+    const x86_64 = props.architecture ?? lambda.Architecture.X86_64;
 
     // 1. S3-triggered thumbnailer on the AWS Python base image, for Graviton.
     const bucket = new s3.Bucket(this, 'Images', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
@@ -30,7 +41,7 @@ export class ExampleStack extends Stack {
       code: fn('thumbnailer'),
       dependencies: fn('thumbnailer/requirements.txt'),
       cmd: ['app.handler'],
-      architecture: lambda.Architecture.ARM_64,
+      architecture: arm64,
       memorySize: 1024,
       timeout: Duration.seconds(30),
       environment: { THUMBNAIL_SIZE: '128', THUMBNAIL_PREFIX: 'thumbnails/' },
@@ -44,20 +55,20 @@ export class ExampleStack extends Stack {
       code: fn('greeter'),
       dependencies: fn('greeter/package.json'),
       cmd: ['index.handler'],
-      architecture: lambda.Architecture.X86_64,
+      architecture: x86_64,
     });
 
     // 3. One image, two functions: built and pushed once, each function with its own CMD.
     const orders = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: fn('orders') });
-    new LambdaContainerFunction(this, 'CreateOrder', { image: orders, cmd: ['app.create_order'], environment: { TABLE_NAME: 'orders' } });
-    new LambdaContainerFunction(this, 'ListOrders', { image: orders, cmd: ['app.list_orders'], environment: { TABLE_NAME: 'orders' }, memorySize: 256 });
+    new LambdaContainerFunction(this, 'CreateOrder', { image: orders, cmd: ['app.create_order'], environment: { TABLE_NAME: 'orders' }, architecture: x86_64 });
+    new LambdaContainerFunction(this, 'ListOrders', { image: orders, cmd: ['app.list_orders'], environment: { TABLE_NAME: 'orders' }, memorySize: 256, architecture: x86_64 });
 
     // 4. A custom runtime on the OS-only base image: the bootstrap itself is the entrypoint.
     new LambdaContainerFunction(this, 'CustomRuntime', {
       baseImage: BaseImage.providedAl2023(),
       code: fn('custom-runtime'),
       entrypoint: ['/var/task/bootstrap'],
-      architecture: lambda.Architecture.ARM_64,
+      architecture: arm64,
     });
   }
 }

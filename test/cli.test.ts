@@ -39,9 +39,9 @@ describe('summary', () => {
     expect(text).toMatch(/TestStack\/B\n {2}image source {2}generated Dockerfile, FROM public\.ecr\.aws\/lambda\/python:3\.13-x86_64\n {2}architecture {2}x86_64 \(build platform linux\/amd64\)\n {2}ImageConfig {3}Command=\["app\.b"\]\n {2}Dockerfile {4}asset\.[0-9a-f]{64}\/Dockerfile\n {2}asset hash {4}[0-9a-f]{64}/);
   });
 
-  test('the CLI rejects unknown commands with usage', () => {
+  test('the CLI rejects unknown commands with usage', async () => {
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    expect(main(['frobnicate'])).toBe(1);
+    expect(await main(['frobnicate'])).toBe(1);
     expect(spy.mock.calls[0][0]).toMatch(/unknown command "frobnicate".*Usage/s);
     spy.mockRestore();
   });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and configures the container engine for the end-to-end suite (idempotent):
 # podman, buildah, skopeo, Debian's docker-registry and mmdebstrap from apt; runc unpacked from
-# its .deb (crun cannot set rlimits here); configs under .tmp/e2e/conf.
+# its .deb (crun cannot set rlimits here); configs under $E2E_DIR/conf.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 

@@ -1,7 +1,8 @@
 # Sourced by the end-to-end scripts: a container engine (podman/buildah, rootful, vfs, chroot
-# isolation, runc) whose storage, configuration and auth live under .tmp/e2e, not the machine's.
+# isolation, runc) whose storage, configuration and auth live under E2E_DIR, not the machine's.
 E2E_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-export E2E_DIR="${E2E_DIR:-$E2E_REPO/.tmp/e2e}"
+# Outside the work tree (jest and git stay out of image storage) and kept between runs on one machine.
+export E2E_DIR="${E2E_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cdk-lambda-container/e2e}"
 export CONTAINERS_CONF="$E2E_DIR/conf/containers.conf"
 export CONTAINERS_STORAGE_CONF="$E2E_DIR/conf/storage.conf"
 export CONTAINERS_REGISTRIES_CONF="$E2E_DIR/conf/registries.conf"

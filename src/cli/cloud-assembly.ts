@@ -81,6 +81,22 @@ export function readImageFunctions(assemblyDir: string): ImageFunction[] {
   return functions;
 }
 
+/**
+ * One function by construct path (`Stack/Fn`), path suffix (`Fn`) or logical ID; errors list
+ * the image functions there are.
+ */
+export function findFunction(assemblyDir: string, name: string): ImageFunction {
+  const functions = readImageFunctions(assemblyDir);
+  const matches = functions.filter(f => f.path === name || f.logicalId === name || f.path.endsWith(`/${name}`));
+  if (matches.length === 1) {
+    return matches[0];
+  }
+  const known = functions.map(f => f.path).join(', ') || '(none)';
+  throw new Error(matches.length === 0
+    ? `no container-image function "${name}" in ${assemblyDir}. Functions: ${known}`
+    : `"${name}" matches several functions (${matches.map(f => f.path).join(', ')}): give the full construct path`);
+}
+
 /** The FROM line of the final stage of a Dockerfile, and whether this library generated it. */
 export function describeDockerfile(file: string): { finalFrom?: string; generated: boolean } {
   if (!fs.existsSync(file)) return { generated: false };

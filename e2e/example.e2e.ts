@@ -1,0 +1,98 @@
+/**
+ * End to end, for real: the example app's generated Dockerfiles are built with podman on stand-in
+ * base images, pushed to a local registry, and invoked under the Runtime Interface Emulator
+ * through the package's own CLI code. Needs `scripts/e2e/setup.sh` (run by `npx projen e2e`).
+ */
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { engine, engineEnv, HOST_ARCH, HOST_PLATFORM_ARCH, REGISTRY, registryConfig, registryManifest, synth } from './helpers';
+import { ExampleStack } from '../examples/app';
+import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
+import { buildFunction } from '../src/cli/build';
+import { readImageFunctions } from '../src/cli/cloud-assembly';
+import { invokeFunction, RequestEntityTooLargeError } from '../src/cli/invoke';
+
+const env = engineEnv();
+Object.assign(process.env, env);
+const RIE = env.E2E_RIE!;
+let assembly: string;
+
+const invoke = (fn: string, event: unknown, build = false) =>
+  invokeFunction(assembly, fn, Buffer.from(JSON.stringify(event)), { engine: 'podman', rie: RIE, build });
+
+beforeAll(() => {
+  assembly = synth('example', app => {
+    new ExampleStack(app, 'LambdaContainerExample', { architecture: HOST_ARCH });
+    // The other shape of the AWS guide on Python: a plain Debian Python image + awslambdaric.
+    const alt = new Stack(app, 'AltBase');
+    new LambdaContainerFunction(alt, 'PythonRic', {
+      baseImage: BaseImage.fromRegistry('python:3.13-slim', { ric: RuntimeInterfaceClient.python() }),
+      code: path.join(__dirname, '..', 'examples', 'functions', 'orders'),
+      cmd: ['app.list_orders'],
+      environment: { TABLE_NAME: 'alt-base' },
+      architecture: HOST_ARCH,
+    });
+  });
+});
+
+describe('every example function builds from its generated Dockerfile', () => {
+  test.each(['Thumbnailer', 'CreateOrder', 'CustomRuntime', 'Greeter', 'PythonRic'])('%s', fn => {
+    const result = buildFunction(assembly, fn, { engine: 'podman', quiet: true });
+    expect(engine(['image', 'inspect', '--format', '{{.Architecture}}', result.tag], env).trim()).toBe(HOST_PLATFORM_ARCH);
+  });
+});
+
+describe('pushed images are single-architecture image manifests (never an index)', () => {
+  test('every asset of the assembly', () => {
+    const hashes = [...new Set(readImageFunctions(assembly).map(f => f.asset!.hash))];
+    expect(hashes.length).toBe(5);
+    for (const hash of hashes) {
+      const repo = 'e2e/example';
+      engine(['push', '--quiet', '--tls-verify=false', `cdkasset-${hash}`, `${REGISTRY}/${repo}:${hash}`], env);
+      const manifest = registryManifest(repo, hash, env);
+      expect(manifest.schemaVersion).toBe(2);
+      expect(manifest.manifests).toBeUndefined();
+      expect(['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.oci.image.manifest.v1+json']).toContain(manifest.mediaType ?? 'application/vnd.oci.image.manifest.v1+json');
+      expect(registryConfig(repo, hash, env)).toMatchObject({ architecture: HOST_PLATFORM_ARCH, os: 'linux' });
+    }
+  });
+});
+
+describe('invoked under the Runtime Interface Emulator', () => {
+  test('one image, two CMDs, two answers', async () => {
+    const created = await invoke('CreateOrder', { body: JSON.stringify({ item: 'tea' }) });
+    const listed = await invoke('ListOrders', {});
+    expect(created.statusCode).toBe(200);
+    expect(JSON.parse(created.body)).toMatchObject({ statusCode: 201 });
+    expect(JSON.parse(JSON.parse(created.body).body)).toMatchObject({ item: 'tea', table: 'orders' });
+    expect(JSON.parse(listed.body)).toMatchObject({ statusCode: 200, body: JSON.stringify({ orders: [], table: 'orders' }) });
+    expect(created.logs).toMatch(/REPORT RequestId: \S+\s+Init Duration/);
+  });
+
+  test('the thumbnailer image has Pillow and boto3 (its own output is skipped without S3)', async () => {
+    const result = await invoke('Thumbnailer', { Records: [{ s3: { bucket: { name: 'b' }, object: { key: 'thumbnails/x.jpg' } } }] });
+    expect(JSON.parse(result.body)).toEqual({ thumbnails: [] });
+  });
+
+  test('the custom runtime answers through its shell bootstrap', async () => {
+    const result = await invoke('CustomRuntime', { ping: 1 });
+    expect(JSON.parse(result.body)).toEqual({ echo: { ping: 1 }, handler: '' });
+  });
+
+  test('Node.js on an alternative base image with aws-lambda-ric', async () => {
+    const result = await invoke('Greeter', { name: 'e2e' });
+    expect(JSON.parse(result.body)).toMatchObject({ greeting: 'Hello, e2e!' });
+  });
+
+  test('Python on an alternative base image with awslambdaric', async () => {
+    const result = await invoke('PythonRic', {});
+    expect(JSON.parse(result.body)).toMatchObject({ statusCode: 200, body: JSON.stringify({ orders: [], table: 'alt-base' }) });
+  });
+
+  test('a 7 MB payload gets Lambda\'s RequestEntityTooLarge, not the emulator\'s truncation', async () => {
+    const big = Buffer.alloc(7 * 1024 * 1024, 'a');
+    await expect(invokeFunction(assembly, 'CreateOrder', big, { engine: 'podman', rie: RIE, build: false })).rejects.toBeInstanceOf(RequestEntityTooLargeError);
+    await expect(invokeFunction(assembly, 'CreateOrder', Buffer.alloc(1024 * 1024 + 1, 'a'), { engine: 'podman', rie: RIE, build: false, invocationType: 'Event' }))
+      .rejects.toThrow(/smaller than 1048576 bytes/);
+  });
+});

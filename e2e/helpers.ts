@@ -1,0 +1,52 @@
+/** Helpers of the end-to-end suite: the engine environment, assembly synthesis, registry checks. */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+export const REPO = path.resolve(__dirname, '..');
+export const E2E_DIR = engineEnv().E2E_DIR!;
+export const REGISTRY = process.env.E2E_REGISTRY ?? '127.0.0.1:5000';
+export const ENGINE = 'podman';
+
+/** The host's architecture: the only one this machine can run. */
+export const HOST_ARCH = os.arch() === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+export const HOST_PLATFORM_ARCH = os.arch() === 'arm64' ? 'arm64' : 'amd64';
+
+/** The variables scripts/e2e/env.sh exports, for engine calls made from tests. */
+export function engineEnv(): NodeJS.ProcessEnv {
+  const out = execFileSync('bash', ['-c', `source ${path.join(REPO, 'scripts/e2e/env.sh')} && env -0`], { encoding: 'utf8' });
+  const env: NodeJS.ProcessEnv = {};
+  for (const line of out.split('\0')) {
+    const i = line.indexOf('=');
+    if (i > 0) env[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return env;
+}
+
+/** Synthesizes `build(app)` into a fresh directory under E2E_DIR and returns it. */
+export function synth(name: string, build: (app: App) => void): string {
+  const outdir = path.join(E2E_DIR, 'assemblies', name);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const app = new App({ outdir });
+  build(app);
+  app.synth();
+  return outdir;
+}
+
+/** Runs the engine with the suite's configuration. */
+export function engine(args: string[], env = engineEnv()): string {
+  return execFileSync(ENGINE, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** The raw manifest of an image in the local registry, as the registry serves it. */
+export function registryManifest(repository: string, tag: string, env = engineEnv()): { mediaType?: string; schemaVersion: number; config?: { digest: string }; manifests?: unknown[] } {
+  return JSON.parse(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${REGISTRY}/${repository}:${tag}`], { env, encoding: 'utf8' }));
+}
+
+/** The image config (architecture, os) of an image in the local registry. */
+export function registryConfig(repository: string, tag: string, env = engineEnv()): { architecture: string; os: string } {
+  return JSON.parse(execFileSync('skopeo', ['inspect', '--config', '--tls-verify=false', `docker://${REGISTRY}/${repository}:${tag}`], { env, encoding: 'utf8' }));
+}

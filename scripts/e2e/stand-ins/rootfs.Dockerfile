@@ -1,0 +1,9 @@
+# The Debian rootfs every stand-in starts from, trusting the host's CA bundle (this machine reaches
+# PyPI and npm through a TLS-intercepting proxy; on other machines the bundle is the usual one).
+FROM localhost/e2e-rootfs:bookworm
+COPY host-ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+    PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
+    REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt \
+    AWS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt

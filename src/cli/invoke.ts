@@ -1,0 +1,192 @@
+/**
+ * `cdk-lambda-container invoke <function> --event <file|->`: runs the function's image under the
+ * Runtime Interface Emulator with the function's ImageConfig, environment, memory and timeout
+ * from the template, posts one event, and returns the response and the logs (with RIE's REPORT).
+ */
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { LIMITS } from '../limits';
+import { buildFunction, localTag } from './build';
+import { findFunction, ImageFunction } from './cloud-assembly';
+import { engineRun, findEngine } from './engine';
+
+export type InvocationType = 'RequestResponse' | 'Event';
+
+export interface InvokeOptions {
+  readonly invocationType?: InvocationType;
+  /** Passed to the function as AWS_ENDPOINT_URL (LocalStack, moto…). */
+  readonly endpointUrl?: string;
+  readonly engine?: string;
+  /** Host path of an aws-lambda-rie binary to run (mounted into the container). */
+  readonly rie?: string;
+  /** Build the image first (default true). */
+  readonly build?: boolean;
+  readonly region?: string;
+  /** Seconds to wait for the emulator to listen. */
+  readonly startTimeoutSeconds?: number;
+}
+
+export interface InvokeResult {
+  readonly statusCode: number;
+  readonly body: string;
+  readonly logs: string;
+  /** Container start to the first response, in milliseconds. */
+  readonly coldStartMs: number;
+}
+
+/** Lambda's answer to a payload over its limit (the RIE itself silently truncates). */
+export class RequestEntityTooLargeError extends Error {
+  public readonly errorType = 'RequestEntityTooLargeException';
+  public readonly statusCode = 413;
+  constructor(public readonly bytes: number, public readonly limit: number) {
+    super(`RequestEntityTooLargeException: Request must be smaller than ${limit} bytes for the InvokeFunction operation (the event is ${bytes} bytes)`);
+  }
+}
+
+/** The payload limit Lambda applies to an invocation type. */
+export function payloadLimit(invocationType: InvocationType): number {
+  return invocationType === 'Event' ? LIMITS.payloadAsyncMaxBytes : LIMITS.payloadSyncMaxBytes;
+}
+
+export function checkPayload(bytes: number, invocationType: InvocationType): void {
+  const limit = payloadLimit(invocationType);
+  if (bytes > limit) {
+    throw new RequestEntityTooLargeError(bytes, limit);
+  }
+}
+
+/** The environment the function sees: Lambda's variables, the template's, and the options'. */
+export function containerEnvironment(fn: ImageFunction, options: InvokeOptions, hostEnv: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; skipped: string[] } {
+  const region = options.region ?? hostEnv.AWS_REGION ?? hostEnv.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const env: Record<string, string> = {
+    AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize ?? 128),
+    AWS_LAMBDA_FUNCTION_TIMEOUT: String(fn.timeout ?? 3),
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+  };
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+    if (hostEnv[key]) env[key] = hostEnv[key]!;
+  }
+  const skipped: string[] = [];
+  for (const [key, value] of Object.entries(fn.environment)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      env[key] = String(value);
+    } else {
+      skipped.push(key); // a CloudFormation expression (Ref, GetAtt…): only known after deployment
+    }
+  }
+  if (options.endpointUrl) {
+    env.AWS_ENDPOINT_URL = options.endpointUrl;
+  }
+  return { env, skipped };
+}
+
+/** What the RIE runs: ImageConfig overrides first, then the image's own ENTRYPOINT and CMD. */
+export function processArgv(fn: ImageFunction, image: { Entrypoint?: string[] | null; Cmd?: string[] | null }): string[] {
+  const entrypoint = fn.imageConfig.EntryPoint ?? image.Entrypoint ?? [];
+  const cmd = fn.imageConfig.Command ?? (fn.imageConfig.EntryPoint ? [] : image.Cmd ?? []);
+  const argv = [...entrypoint, ...cmd];
+  if (argv.length === 0) {
+    throw new Error(`${fn.path}: the image has no ENTRYPOINT or CMD and the function sets none: nothing to run`);
+  }
+  return argv;
+}
+
+/** Finds an aws-lambda-rie binary on the host: option, CDK_LAMBDA_CONTAINER_RIE, then PATH. */
+export function findRie(explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = [explicit, env.CDK_LAMBDA_CONTAINER_RIE, ...(env.PATH ?? '').split(path.delimiter).map(d => path.join(d, 'aws-lambda-rie'))];
+  return candidates.find(c => c && fs.existsSync(c));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number, isAlive: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>(resolve => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (!isAlive()) throw new Error('the container exited before the emulator listened');
+    await new Promise(r => setTimeout(r, 50));
+  }
+  throw new Error(`the emulator did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s`);
+}
+
+/** Invokes a function of a cloud assembly once under the RIE. */
+export async function invokeFunction(assemblyDir: string, functionName: string, event: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
+  const invocationType = options.invocationType ?? 'RequestResponse';
+  checkPayload(event.length, invocationType);
+  const fn = findFunction(assemblyDir, functionName);
+  if (!fn.asset) {
+    throw new Error(`${fn.path} uses an existing image (${JSON.stringify(fn.imageUri)}): pull it and run it under the RIE yourself; invoke builds from the assembly.`);
+  }
+  const engine = options.engine ?? findEngine();
+  if (options.build !== false) {
+    buildFunction(assemblyDir, functionName, { engine, quiet: true });
+  }
+  const image = localTag(fn.asset);
+  const config = JSON.parse(engineRun(engine, ['image', 'inspect', '--format', '{{json .Config}}', image]).trim() || '{}');
+  const argv = processArgv(fn, config);
+  const { env } = containerEnvironment(fn, options);
+  const [apiPort, runtimePort] = [await freePort(), await freePort()];
+  const rie = findRie(options.rie);
+  const rieInContainer = rie ? '/aws-lambda/aws-lambda-rie' : '/usr/local/bin/aws-lambda-rie';
+  const name = `clc-invoke-${crypto.randomBytes(6).toString('hex')}`;
+  const runArgs = [
+    'run', '--detach', '--name', name, '--network', 'host',
+    ...(rie ? ['--volume', `${path.resolve(rie)}:${rieInContainer}:ro`] : []),
+    ...(fn.imageConfig.WorkingDirectory ? ['--workdir', fn.imageConfig.WorkingDirectory] : []),
+    ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    '--entrypoint', rieInContainer,
+    image,
+    '--runtime-interface-emulator-address', `127.0.0.1:${apiPort}`,
+    '--runtime-api-address', `127.0.0.1:${runtimePort}`,
+    ...argv,
+  ];
+  const started = Date.now();
+  engineRun(engine, runArgs);
+  try {
+    const alive = () => String(spawnSync(engine, ['inspect', '--format', '{{.State.Running}}', name], { encoding: 'utf8' }).stdout).trim() === 'true';
+    await waitForPort(apiPort, (options.startTimeoutSeconds ?? 30) * 1000, alive);
+    const response = await fetch(`http://127.0.0.1:${apiPort}/2015-03-31/functions/function/invocations`, {
+      method: 'POST',
+      body: event,
+      headers: { 'content-type': 'application/json', 'X-Amz-Invocation-Type': invocationType },
+    });
+    const body = await response.text();
+    const coldStartMs = Date.now() - started;
+    const logs = await containerLogs(engine, name);
+    return { statusCode: invocationType === 'Event' ? 202 : response.status, body: invocationType === 'Event' ? '' : body, logs, coldStartMs };
+  } finally {
+    spawnSync(engine, ['rm', '--force', name], { stdio: 'ignore' });
+  }
+}
+
+/** The container's logs, once the emulator has written the REPORT line (at most 3 s later). */
+async function containerLogs(engine: string, name: string): Promise<string> {
+  let logs = '';
+  for (let i = 0; i < 30; i++) {
+    const result = spawnSync(engine, ['logs', name], { encoding: 'utf8' });
+    logs = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    if (/^REPORT RequestId:/m.test(logs)) break;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return logs;
+}

@@ -1,0 +1,101 @@
+import { buildArguments, localTag } from '../src/cli/build';
+import { ImageFunction } from '../src/cli/cloud-assembly';
+import { findEngine } from '../src/cli/engine';
+import { EVENT_KINDS, generateEvent } from '../src/cli/events';
+import { checkPayload, containerEnvironment, findRie, processArgv, RequestEntityTooLargeError } from '../src/cli/invoke';
+
+const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, target: 'final' };
+const fn = (over: Partial<ImageFunction> = {}): ImageFunction => ({
+  stack: 'S', logicalId: 'Fn1234', path: 'S/Fn', architecture: 'arm64', imageConfig: {}, environment: {}, asset, imageUri: 'x', ...over,
+});
+
+describe('buildArguments', () => {
+  test('passes what cdk-assets passes: build args, tag, target, file, platform, context', () => {
+    expect(buildArguments(asset)).toEqual(['build', '--build-arg', 'A=1', '--tag', `cdkasset-${'ab'.repeat(32)}`, '--target', 'final', '--file', 'Dockerfile', '--platform', 'linux/arm64', '.']);
+    expect(localTag(asset)).toBe(`cdkasset-${'ab'.repeat(32)}`);
+  });
+});
+
+describe('findEngine', () => {
+  test('honours CDK_DOCKER first', () => {
+    expect(findEngine({ CDK_DOCKER: 'finch' })).toBe('finch');
+  });
+
+  test('says how to get an engine when none answers', () => {
+    expect(() => findEngine({ PATH: '/nonexistent' })).toThrow(/no container engine found: tried docker, finch and podman.*set CDK_DOCKER/);
+  });
+});
+
+describe('checkPayload', () => {
+  test('allows exactly 6 MB synchronously and 1 MB asynchronously', () => {
+    expect(() => checkPayload(6 * 1024 * 1024, 'RequestResponse')).not.toThrow();
+    expect(() => checkPayload(1024 * 1024, 'Event')).not.toThrow();
+  });
+
+  test('answers one byte more with RequestEntityTooLarge, like Lambda', () => {
+    expect(() => checkPayload(6 * 1024 * 1024 + 1, 'RequestResponse')).toThrow(RequestEntityTooLargeError);
+    expect(() => checkPayload(1024 * 1024 + 1, 'Event')).toThrow(/RequestEntityTooLargeException: Request must be smaller than 1048576 bytes/);
+  });
+});
+
+describe('containerEnvironment', () => {
+  test('sets Lambda\'s variables from the template and passes the endpoint URL', () => {
+    const { env, skipped } = containerEnvironment(fn({ memorySize: 1024, timeout: 30, environment: { STAGE: 'dev', BUCKET: { Ref: 'B' } } }), { endpointUrl: 'http://127.0.0.1:4566' }, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    expect(env).toMatchObject({
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+      AWS_LAMBDA_FUNCTION_TIMEOUT: '30',
+      AWS_LAMBDA_FUNCTION_NAME: 'Fn1234',
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_ACCESS_KEY_ID: 'test',
+      STAGE: 'dev',
+    });
+    expect(env.BUCKET).toBeUndefined();
+    expect(skipped).toEqual(['BUCKET']);
+  });
+
+  test('uses Lambda\'s defaults (128 MB, 3 s) when the template sets none', () => {
+    const { env } = containerEnvironment(fn(), {}, {});
+    expect(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE).toBe('128');
+    expect(env.AWS_LAMBDA_FUNCTION_TIMEOUT).toBe('3');
+  });
+});
+
+describe('processArgv', () => {
+  const image = { Entrypoint: ['/lambda-entrypoint.sh'], Cmd: ['app.default'] };
+  test('ImageConfig overrides the image, as Lambda does', () => {
+    expect(processArgv(fn(), image)).toEqual(['/lambda-entrypoint.sh', 'app.default']);
+    expect(processArgv(fn({ imageConfig: { Command: ['app.other'] } }), image)).toEqual(['/lambda-entrypoint.sh', 'app.other']);
+    expect(processArgv(fn({ imageConfig: { EntryPoint: ['/var/task/bootstrap'] } }), image)).toEqual(['/var/task/bootstrap']);
+  });
+
+  test('throws when there is nothing to run', () => {
+    expect(() => processArgv(fn(), {})).toThrow(/S\/Fn: the image has no ENTRYPOINT or CMD/);
+  });
+});
+
+test('findRie prefers the explicit path, then CDK_LAMBDA_CONTAINER_RIE', () => {
+  expect(findRie(__filename, {})).toBe(__filename);
+  expect(findRie(undefined, { CDK_LAMBDA_CONTAINER_RIE: __filename, PATH: '' })).toBe(__filename);
+  expect(findRie(undefined, { PATH: '/nonexistent' })).toBeUndefined();
+});
+
+describe('generateEvent', () => {
+  test('s3-put carries the bucket and the URL-encoded key, as S3 sends them', () => {
+    const event = generateEvent('s3-put', { bucket: 'images', key: 'uploads/my cat.jpg', time: '2026-11-22T00:00:00.000Z' }) as any;
+    expect(event.Records[0].s3.bucket).toMatchObject({ name: 'images', arn: 'arn:aws:s3:::images' });
+    expect(event.Records[0].s3.object.key).toBe('uploads/my+cat.jpg');
+    expect(event.Records[0].eventName).toBe('ObjectCreated:Put');
+  });
+
+  test.each(EVENT_KINDS)('%s is JSON with the fields its service sends', kind => {
+    const event = generateEvent(kind, { time: '2026-11-22T00:00:00.000Z' }) as any;
+    expect(JSON.parse(JSON.stringify(event))).toEqual(event);
+    const marker = { 's3-put': 'Records', 'apigateway-http': 'requestContext', 'sqs': 'Records', 'eventbridge': 'detail-type' }[kind];
+    expect(event[marker]).toBeDefined();
+  });
+
+  test('rejects unknown kinds, listing the known ones', () => {
+    expect(() => generateEvent('kinesis')).toThrow(/unknown event kind "kinesis": use one of s3-put, apigateway-http, sqs, eventbridge/);
+  });
+});
