@@ -42,7 +42,15 @@ export function engine(args: string[], env = engineEnv()): string {
 }
 
 /** The raw manifest of an image in the local registry, as the registry serves it. */
-export function registryManifest(repository: string, tag: string, env = engineEnv()): { mediaType?: string; schemaVersion: number; config?: { digest: string }; manifests?: unknown[] } {
+export interface RawManifest {
+  readonly mediaType?: string;
+  readonly schemaVersion: number;
+  readonly config?: { digest: string };
+  /** Present on an image index / manifest list only. */
+  readonly manifests?: unknown[];
+}
+
+export function registryManifest(repository: string, tag: string, env = engineEnv()): RawManifest {
   return JSON.parse(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${REGISTRY}/${repository}:${tag}`], { env, encoding: 'utf8' }));
 }
 

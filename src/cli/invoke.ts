@@ -59,7 +59,11 @@ export function checkPayload(bytes: number, invocationType: InvocationType): voi
 }
 
 /** The environment the function sees: Lambda's variables, the template's, and the options'. */
-export function containerEnvironment(fn: ImageFunction, options: InvokeOptions, hostEnv: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; skipped: string[] } {
+export function containerEnvironment(
+  fn: ImageFunction,
+  options: InvokeOptions,
+  hostEnv: NodeJS.ProcessEnv = process.env,
+): { env: Record<string, string>; skipped: string[] } {
   const region = options.region ?? hostEnv.AWS_REGION ?? hostEnv.AWS_DEFAULT_REGION ?? 'us-east-1';
   const env: Record<string, string> = {
     AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
