@@ -44,6 +44,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The CDK CLI (2.x line; the npm 'latest' tag is 3.x), for the example app.
     'aws-cdk@2.1115.1',
     'cdk-nag@3.0.2',
+    // The end-to-end suite talks to LocalStack's S3 with the AWS SDK.
+    '@aws-sdk/client-s3@3.1169.0',
   ],
 
   jestOptions: {
@@ -119,7 +121,7 @@ new JsonFile(project, 'e2e/jest.config.json', {
     testEnvironment: 'node',
     testTimeout: 1_800_000,
     modulePathIgnorePatterns: ['<rootDir>/.tmp/', '<rootDir>/examples/cdk.out/', '<rootDir>/bench/out/'],
-    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/e2e/tsconfig.json', diagnostics: false }] },
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
   },
 });
 const e2e = project.addTask('e2e', {

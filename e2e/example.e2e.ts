@@ -65,7 +65,8 @@ describe('invoked under the Runtime Interface Emulator', () => {
     expect(created.statusCode).toBe(200);
     expect(JSON.parse(created.body)).toMatchObject({ statusCode: 201 });
     expect(JSON.parse(JSON.parse(created.body).body)).toMatchObject({ item: 'tea', table: 'orders' });
-    expect(JSON.parse(listed.body)).toMatchObject({ statusCode: 200, body: JSON.stringify({ orders: [], table: 'orders' }) });
+    expect(JSON.parse(listed.body)).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse(JSON.parse(listed.body).body)).toEqual({ orders: [], table: 'orders' });
     expect(created.logs).toMatch(/REPORT RequestId: \S+\s+Init Duration/);
   });
 
@@ -81,12 +82,14 @@ describe('invoked under the Runtime Interface Emulator', () => {
 
   test('Node.js on an alternative base image with aws-lambda-ric', async () => {
     const result = await invoke('Greeter', { name: 'e2e' });
+    if (!result.body) console.error(result.logs);
     expect(JSON.parse(result.body)).toMatchObject({ greeting: 'Hello, e2e!' });
   });
 
   test('Python on an alternative base image with awslambdaric', async () => {
     const result = await invoke('PythonRic', {});
-    expect(JSON.parse(result.body)).toMatchObject({ statusCode: 200, body: JSON.stringify({ orders: [], table: 'alt-base' }) });
+    expect(JSON.parse(result.body)).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse(JSON.parse(result.body).body)).toEqual({ orders: [], table: 'alt-base' });
   });
 
   test('a 7 MB payload gets Lambda\'s RequestEntityTooLarge, not the emulator\'s truncation', async () => {

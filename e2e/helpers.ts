@@ -30,7 +30,8 @@ export function engineEnv(): NodeJS.ProcessEnv {
 export function synth(name: string, build: (app: App) => void): string {
   const outdir = path.join(E2E_DIR, 'assemblies', name);
   fs.rmSync(outdir, { recursive: true, force: true });
-  const app = new App({ outdir });
+  // As the CDK CLI synthesizes: construct paths and asset metadata in the template.
+  const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
   build(app);
   app.synth();
   return outdir;

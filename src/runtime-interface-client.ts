@@ -119,7 +119,8 @@ export class RuntimeInterfaceClient {
       dependencyKind: 'npm',
       compilesCode: false,
       copyFromBuild: [ricDir, FUNCTION_DIR],
-      entrypoint: [options.node ?? '/usr/local/bin/node', `${ricDir}/node_modules/aws-lambda-ric/index.mjs`],
+      // npm links the package's bin here whatever its path inside the package (3.x: bin/index.mjs, 4.x: index.mjs).
+      entrypoint: [options.node ?? '/usr/local/bin/node', `${ricDir}/node_modules/.bin/aws-lambda-ric`],
       requiresHandler: true,
     });
   }

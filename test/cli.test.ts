@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { newStack, tempTree } from './util';
 import { BaseImage, FunctionImage, LambdaContainerFunction } from '../src';
-import { describeDockerfile, readImageFunctions } from '../src/cli/cloud-assembly';
+import { describeDockerfile, findFunction, readImageFunctions } from '../src/cli/cloud-assembly';
 import { main } from '../src/cli/main';
 import { summarize } from '../src/cli/summary';
 
@@ -44,5 +44,18 @@ describe('summary', () => {
     expect(await main(['frobnicate'])).toBe(1);
     expect(spy.mock.calls[0][0]).toMatch(/unknown command "frobnicate".*Usage/s);
     spy.mockRestore();
+  });
+});
+
+describe('findFunction', () => {
+  test('finds a function by path, last path part, logical ID, or logical ID without its hash', () => {
+    const { app, stack } = newStack();
+    new LambdaContainerFunction(stack, 'Resize', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.h'] });
+    const dir = app.synth().directory;
+    const logicalId = readImageFunctions(dir)[0].logicalId;
+    for (const name of ['Resize', logicalId]) {
+      expect(findFunction(dir, name).logicalId).toBe(logicalId);
+    }
+    expect(() => findFunction(dir, 'Crop')).toThrow(new RegExp(`no container-image function "Crop" in .*Functions: TestStack/${logicalId}`));
   });
 });

@@ -87,7 +87,10 @@ export function readImageFunctions(assemblyDir: string): ImageFunction[] {
  */
 export function findFunction(assemblyDir: string, name: string): ImageFunction {
   const functions = readImageFunctions(assemblyDir);
-  const matches = functions.filter(f => f.path === name || f.logicalId === name || f.path.endsWith(`/${name}`));
+  // Without path metadata (apps synthesized outside the CDK CLI) the path is Stack/LogicalId: match
+  // the logical ID without its 8-hex suffix too.
+  const matches = functions.filter(f => f.path === name || f.logicalId === name || f.path.endsWith(`/${name}`)
+    || f.logicalId.replace(/[0-9A-F]{8}$/, '') === name);
   if (matches.length === 1) {
     return matches[0];
   }

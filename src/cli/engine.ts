@@ -19,9 +19,18 @@ export function findEngine(env: NodeJS.ProcessEnv = process.env): string {
   throw new Error('no container engine found: tried docker, finch and podman (none is installed, or none answers `version`). Install Docker, Finch or Podman, or set CDK_DOCKER to the engine\'s command.');
 }
 
+/**
+ * Runs the engine and returns what it printed (never throws). The environment is passed
+ * explicitly: where `process.env` is a copy (test runners' sandboxes), spawn's default would
+ * miss variables set on it, such as CONTAINERS_* or DOCKER_HOST.
+ */
+export function engineSpawn(engine: string, args: string[], options: SpawnSyncOptions = {}) {
+  return spawnSync(engine, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: process.env, ...options });
+}
+
 /** Runs the engine; throws with its stderr when it fails. */
 export function engineRun(engine: string, args: string[], options: SpawnSyncOptions = {}): string {
-  const result = spawnSync(engine, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+  const result = engineSpawn(engine, args, options);
   if (result.error) {
     throw new Error(`${engine} ${args[0]}: ${result.error.message}`);
   }

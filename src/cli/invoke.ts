@@ -3,7 +3,6 @@
  * Runtime Interface Emulator with the function's ImageConfig, environment, memory and timeout
  * from the template, posts one event, and returns the response and the logs (with RIE's REPORT).
  */
-import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -11,7 +10,7 @@ import * as path from 'path';
 import { LIMITS } from '../limits';
 import { buildFunction, localTag } from './build';
 import { findFunction, ImageFunction } from './cloud-assembly';
-import { engineRun, findEngine } from './engine';
+import { engineRun, engineSpawn, findEngine } from './engine';
 
 export type InvocationType = 'RequestResponse' | 'Event';
 
@@ -167,7 +166,7 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
   const started = Date.now();
   engineRun(engine, runArgs);
   try {
-    const alive = () => String(spawnSync(engine, ['inspect', '--format', '{{.State.Running}}', name], { encoding: 'utf8' }).stdout).trim() === 'true';
+    const alive = () => String(engineSpawn(engine, ['inspect', '--format', '{{.State.Running}}', name]).stdout).trim() === 'true';
     await waitForPort(apiPort, (options.startTimeoutSeconds ?? 30) * 1000, alive);
     const response = await fetch(`http://127.0.0.1:${apiPort}/2015-03-31/functions/function/invocations`, {
       method: 'POST',
@@ -179,7 +178,7 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
     const logs = await containerLogs(engine, name);
     return { statusCode: invocationType === 'Event' ? 202 : response.status, body: invocationType === 'Event' ? '' : body, logs, coldStartMs };
   } finally {
-    spawnSync(engine, ['rm', '--force', name], { stdio: 'ignore' });
+    engineSpawn(engine, ['rm', '--force', name], { stdio: 'ignore' });
   }
 }
 
@@ -187,7 +186,7 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
 async function containerLogs(engine: string, name: string): Promise<string> {
   let logs = '';
   for (let i = 0; i < 30; i++) {
-    const result = spawnSync(engine, ['logs', name], { encoding: 'utf8' });
+    const result = engineSpawn(engine, ['logs', name]);
     logs = `${result.stdout ?? ''}${result.stderr ?? ''}`;
     if (/^REPORT RequestId:/m.test(logs)) break;
     await new Promise(r => setTimeout(r, 100));

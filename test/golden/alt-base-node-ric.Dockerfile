@@ -19,5 +19,5 @@ COPY --from=build /function /function
 # Function code: the most volatile layer, last.
 COPY code/ /function/
 WORKDIR /function
-ENTRYPOINT [ "/usr/local/bin/node", "/ric/node_modules/aws-lambda-ric/index.mjs" ]
+ENTRYPOINT [ "/usr/local/bin/node", "/ric/node_modules/.bin/aws-lambda-ric" ]
 CMD [ "index.handler" ]
