@@ -48,7 +48,7 @@ function png(width: number, height: number): Buffer {
     const out = Buffer.alloc(12 + data.length);
     out.writeUInt32BE(data.length, 0);
     body.copy(out, 4);
-    out.writeUInt32BE(zlib.crc32(body) >>> 0, 8 + data.length);
+    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
     return out;
   };
   const header = Buffer.alloc(13);
