@@ -25,7 +25,10 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import localstack.aws
   echo "e2e: installing localstack-core[runtime]==$VERSION with $("$PYTHON" --version)"
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "localstack-core[runtime]==$VERSION"
+  # Dependencies as they were when this release was current: today's cbor2, pyOpenSSL and
+  # twisted no longer fit localstack-core 2026.3 (needs pip >= 26 for --uploaded-prior-to).
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --upgrade "pip>=26"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --uploaded-prior-to 2026-04-10T00:00:00Z "localstack-core[runtime]==$VERSION"
 fi
 mkdir -p "$E2E_DIR/localstack-data"
 (
