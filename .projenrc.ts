@@ -65,7 +65,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['/.tmp/', '.jsii.tabl.json', '*.tabl.json', 'cdk.out', '*.tmp', '/bench/out/', '/examples/cdk.out/', 'integ/**/*.snapshot/asset.*'],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['/integ/', '/bench/', '/examples/', '/.ci/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/integ/', '/bench/', '/examples/', '/.ci/', '/.tmp/', '/e2e/', '/scripts/', '/rosetta/', '*.tabl.json'] },
 });
 
 // integ-runner snapshots keep their `cdk.out` version marker (the folder-wide ignore must not hide it).
