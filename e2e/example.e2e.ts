@@ -11,6 +11,7 @@ import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../s
 import { buildFunction } from '../src/cli/build';
 import { readImageFunctions } from '../src/cli/cloud-assembly';
 import { invokeFunction, RequestEntityTooLargeError } from '../src/cli/invoke';
+import { functionLayers } from '../src/cli/layers';
 
 const env = engineEnv();
 Object.assign(process.env, env);
@@ -55,6 +56,20 @@ describe('pushed images are single-architecture image manifests (never an index)
       expect(['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.oci.image.manifest.v1+json']).toContain(manifest.mediaType ?? 'application/vnd.oci.image.manifest.v1+json');
       expect(registryConfig(repo, hash, env)).toMatchObject({ architecture: HOST_PLATFORM_ARCH, os: 'linux' });
     }
+  });
+});
+
+describe('layers', () => {
+  test('a code-only change rebuilds only the code layer of a generated image', () => {
+    for (const fn of ['Thumbnailer', 'Greeter', 'PythonRic']) {
+      const { rows } = functionLayers(assembly, fn, { engine: 'podman', build: false });
+      const rebuilt = rows.filter(r => r.rebuiltOnCodeChange && r.size > 0);
+      expect(rebuilt.map(r => r.step)).toEqual([expect.stringMatching(/^COPY code\/ /)]);
+    }
+    // The thumbnailer's dependencies (Pillow) are their own layer below the code: reused on a code change.
+    const pip = functionLayers(assembly, 'Thumbnailer', { engine: 'podman', build: false }).rows.find(r => r.from === 'Dockerfile' && /pip install/.test(r.step));
+    expect(pip).toMatchObject({ rebuiltOnCodeChange: false });
+    expect(pip!.size).toBeGreaterThan(1024 * 1024);
   });
 });
 

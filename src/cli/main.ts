@@ -8,6 +8,7 @@ import { parseArgs } from 'util';
 import { buildFunction } from './build';
 import { EVENT_KINDS, generateEvent } from './events';
 import { InvocationType, invokeFunction } from './invoke';
+import { formatLayers, functionLayers } from './layers';
 import { summarize } from './summary';
 
 const USAGE = `Usage: cdk-lambda-container <command> [options]
@@ -21,6 +22,9 @@ Commands:
          [--endpoint-url URL] [--rie PATH] [--no-build]
                                           run the image under the Runtime Interface Emulator with the
                                           function's ImageConfig, environment, memory and timeout
+  layers <function> [--app cdk.out] [--no-build]
+                                          the image's layers, their size and step, and which ones a
+                                          code-only change rebuilds
   generate-event <${EVENT_KINDS.join('|')}> [--bucket B] [--key K] [--body JSON] [--region R]
                                           print a sample event
 
@@ -75,6 +79,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(result.logs);
       console.log(result.body);
       return result.statusCode < 300 ? 0 : 1;
+    }
+    case 'layers': {
+      const { title, rows } = functionLayers(values.app!, required(target, 'function'), { build: !values['no-build'] });
+      console.log(formatLayers(title, rows));
+      return 0;
     }
     case 'generate-event':
       console.log(JSON.stringify(generateEvent(required(target, 'event kind'), { bucket: values.bucket, key: values.key, body: values.body, region: values.region }), null, 2));
