@@ -137,6 +137,11 @@ const snippets = project.addTask('docs:snippets', {
 });
 project.postCompileTask.spawn(snippets);
 
+project.addTask('bench:rebuild', {
+  description: 'Rebuild-cost benchmark against a naive Dockerfile (real builds and pushes: needs scripts/e2e/setup.sh)',
+  exec: 'scripts/e2e/setup.sh && ts-node --transpile-only --project bench/tsconfig.json bench/rebuild.ts',
+});
+
 project.addTask('bench', {
   description: 'Synth-cost benchmark against plain aws-cdk-lib (prints ratios)',
   exec: 'ts-node --project bench/tsconfig.json bench/synth.ts',
