@@ -14,6 +14,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BaseImage, LambdaContainerFunction } from '../src';
 import { buildFunction, localTag } from '../src/cli/build';
 import { readImageFunctions } from '../src/cli/cloud-assembly';
@@ -84,7 +85,7 @@ function ours(dir: string): string {
     code: dir,
     dependencies: path.join(dir, 'requirements.txt'),
     cmd: ['app.handler'],
-    architecture: ARCH === 'arm64' ? require('aws-cdk-lib/aws-lambda').Architecture.ARM_64 : require('aws-cdk-lib/aws-lambda').Architecture.X86_64,
+    architecture: ARCH === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
   });
   app.synth();
   buildFunction(outdir, 'Fn', { engine: 'podman', quiet: true });
