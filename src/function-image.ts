@@ -201,7 +201,6 @@ class GeneratedImage extends FunctionImage {
 
     const dockerfile = renderDockerfile(functionImageRecipe({
       base: baseImage._uriFor(architecture),
-      awsFamily: baseImage.family,
       ric,
       dependencies: dependencies && { kind: dependencies.kind, files: dependencies.files.map(f => path.basename(f)) },
       image: { cmd: image.cmd, entrypoint: image.entrypoint, workingDirectory: image.workingDirectory, environment: image.environment },

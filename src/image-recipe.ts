@@ -57,8 +57,6 @@ export interface ImageSettings {
 export interface RecipeInput {
   /** Resolved FROM reference of the final stage. */
   readonly base: string;
-  /** AWS base image family, when the base is an AWS Lambda base image. */
-  readonly awsFamily?: string;
   readonly ric?: RicRecipe;
   /** Dependency manifest: its kind and the file names copied into `deps/` (manifest first). */
   readonly dependencies?: { readonly kind: DependencyKind; readonly files: readonly string[] };

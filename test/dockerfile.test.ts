@@ -61,7 +61,6 @@ describe('golden Dockerfiles (the two shapes of the AWS guide)', () => {
     const base = BaseImage.python('3.12');
     const text = renderDockerfile(functionImageRecipe({
       base: base._uriFor('x86_64'),
-      awsFamily: 'python',
       dependencies: { kind: 'pip', files: ['requirements.txt'] },
       image: { cmd: ['lambda_function.handler'] },
     }));

@@ -45,12 +45,3 @@ export const I = {
   entrypoint: (argv: readonly string[]): Instruction => ({ kind: 'ENTRYPOINT', argv }),
   cmd: (argv: readonly string[]): Instruction => ({ kind: 'CMD', argv }),
 };
-
-/** The stage whose filesystem becomes the image: the last one. */
-export function finalStage(model: DockerfileModel): Stage {
-  const last = model.stages[model.stages.length - 1];
-  if (!last) {
-    throw new Error('A Dockerfile needs at least one stage (FROM)');
-  }
-  return last;
-}
