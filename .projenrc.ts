@@ -142,6 +142,11 @@ project.addTask('bench:rebuild', {
   exec: 'scripts/e2e/setup.sh && ts-node --transpile-only --project bench/tsconfig.json bench/rebuild.ts',
 });
 
+project.addTask('bench:dedup', {
+  description: 'De-duplication benchmark: 10 functions in one repository against a naive Dockerfile (needs scripts/e2e/setup.sh)',
+  exec: 'scripts/e2e/setup.sh && ts-node --transpile-only --project bench/tsconfig.json bench/dedup.ts',
+});
+
 project.addTask('bench', {
   description: 'Synth-cost benchmark against plain aws-cdk-lib (prints ratios)',
   exec: 'ts-node --project bench/tsconfig.json bench/synth.ts',
