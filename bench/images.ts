@@ -9,17 +9,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { engineEnv, REGISTRY } from '../e2e/helpers';
 import { BaseImage, LambdaContainerFunction } from '../src';
 import { buildFunction, localTag } from '../src/cli/build';
 import { readImageFunctions } from '../src/cli/cloud-assembly';
 
 export const OUT = path.join(__dirname, 'out');
-export const env: NodeJS.ProcessEnv = (() => {
-  const out = execFileSync('bash', ['-c', `source ${path.join(__dirname, '..', 'scripts/e2e/env.sh')} && env -0`], { encoding: 'utf8' });
-  return Object.fromEntries(out.split('\0').filter(l => l.includes('=')).map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-})();
+export const env = engineEnv();
 Object.assign(process.env, env);
-export const REGISTRY = env.E2E_REGISTRY!;
+export { REGISTRY };
 export const ARCH = process.arch === 'arm64' ? 'arm64' : 'x86_64';
 
 export function podman(args: string[], cwd?: string): string {

@@ -175,11 +175,24 @@ function platformOf(architecture: ArchitectureName): string {
 const generatedAssets = new WeakMap<Stack, Map<string, { imageUri: string; assetPath: string }>>();
 
 class GeneratedImage extends FunctionImage {
+  /** Bound once per stack and architecture: N functions sharing this image check, render and hash it once. */
+  private readonly bound = new Map<string, BoundFunctionImage>();
+
   constructor(private readonly props: FunctionImageBuildProps) {
     super();
   }
 
   public _bind(scope: Construct, architecture: ArchitectureName): BoundFunctionImage {
+    const key = `${Stack.of(scope).node.addr}/${architecture}`;
+    let bound = this.bound.get(key);
+    if (!bound) {
+      bound = this.bindOnce(scope, architecture);
+      this.bound.set(key, bound);
+    }
+    return bound;
+  }
+
+  private bindOnce(scope: Construct, architecture: ArchitectureName): BoundFunctionImage {
     const image = this.props;
     const baseImage = image.baseImage;
     const codeDir = path.resolve(this.props.code);
