@@ -46,6 +46,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     // The end-to-end suite talks to LocalStack's S3 with the AWS SDK.
     '@aws-sdk/client-s3@3.1169.0',
+    // The end-to-end suite publishes the example app's assets with the real cdk-assets.
+    'cdk-assets@4.7.3',
   ],
 
   jestOptions: {
