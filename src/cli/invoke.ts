@@ -32,8 +32,32 @@ export interface InvokeResult {
   readonly statusCode: number;
   readonly body: string;
   readonly logs: string;
-  /** Container start to the first response, in milliseconds. */
+  /** Container start (after it was created) to the first response, in milliseconds. */
   readonly coldStartMs: number;
+  /** Creating the container (the storage driver's copy of the image), in milliseconds. */
+  readonly createMs: number;
+}
+
+/** One response of a running function. */
+export interface Invocation {
+  readonly statusCode: number;
+  readonly body: string;
+  /** Request sent to response read, in milliseconds. */
+  readonly roundTripMs: number;
+  /** When the response was read, from `performance.now()`. */
+  readonly receivedAt: number;
+}
+
+/** A function's container running under the RIE, answering invocations until stopped. */
+export interface RunningFunction {
+  /** Creating the container, in milliseconds. */
+  readonly createMs: number;
+  /** When the container was started (after it was created), from `performance.now()`. */
+  readonly startedAt: number;
+  invoke(event: Buffer, invocationType?: InvocationType): Promise<Invocation>;
+  /** The container's logs so far; waits (at most 3 s) for the REPORT line of `requests` invocations. */
+  logs(requests?: number): Promise<string>;
+  stop(): void;
 }
 
 /** Lambda's answer to a payload over its limit (the RIE itself silently truncates). */
@@ -119,6 +143,7 @@ async function freePort(): Promise<number> {
 
 async function waitForPort(port: number, timeoutMs: number, isAlive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let nextAliveCheck = Date.now() + 1000;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>(resolve => {
       const socket = net.connect(port, '127.0.0.1');
@@ -126,8 +151,12 @@ async function waitForPort(port: number, timeoutMs: number, isAlive: () => boole
       socket.once('error', () => resolve(false));
     });
     if (open) return;
-    if (!isAlive()) throw new Error('the container exited before the emulator listened');
-    await new Promise(r => setTimeout(r, 50));
+    // Asking the engine costs a process: once a second is enough to notice an early exit.
+    if (Date.now() >= nextAliveCheck) {
+      if (!isAlive()) throw new Error('the container exited before the emulator listened');
+      nextAliveCheck = Date.now() + 1000;
+    }
+    await new Promise(r => setTimeout(r, 5));
   }
   throw new Error(`the emulator did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s`);
 }
@@ -136,6 +165,20 @@ async function waitForPort(port: number, timeoutMs: number, isAlive: () => boole
 export async function invokeFunction(assemblyDir: string, functionName: string, event: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
   const invocationType = options.invocationType ?? 'RequestResponse';
   checkPayload(event.length, invocationType);
+  const running = await startFunction(assemblyDir, functionName, options);
+  try {
+    const { statusCode, body, receivedAt } = await running.invoke(event, invocationType);
+    return { statusCode, body, logs: await running.logs(), coldStartMs: receivedAt - running.startedAt, createMs: running.createMs };
+  } finally {
+    running.stop();
+  }
+}
+
+/**
+ * Starts a function of a cloud assembly under the RIE (building its image first unless
+ * `build: false`) and returns once the emulator listens; invocations after the first are warm.
+ */
+export async function startFunction(assemblyDir: string, functionName: string, options: InvokeOptions = {}): Promise<RunningFunction> {
   const fn = findFunction(assemblyDir, functionName);
   if (!fn.asset) {
     throw new Error(`${fn.path} uses an existing image (${JSON.stringify(fn.imageUri)}): pull it and run it under the RIE yourself; invoke builds from the assembly.`);
@@ -152,8 +195,8 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
   const rie = findRie(options.rie);
   const rieInContainer = rie ? '/aws-lambda/aws-lambda-rie' : '/usr/local/bin/aws-lambda-rie';
   const name = `clc-invoke-${crypto.randomBytes(6).toString('hex')}`;
-  const runArgs = [
-    'run', '--detach', '--name', name, '--network', 'host',
+  const createArgs = [
+    'create', '--name', name, '--network', 'host',
     ...(rie ? ['--volume', `${path.resolve(rie)}:${rieInContainer}:ro`] : []),
     ...(fn.imageConfig.WorkingDirectory ? ['--workdir', fn.imageConfig.WorkingDirectory] : []),
     ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
@@ -163,32 +206,57 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
     '--runtime-api-address', `127.0.0.1:${runtimePort}`,
     ...argv,
   ];
-  const started = Date.now();
-  engineRun(engine, runArgs);
+  const stop = () => { engineSpawn(engine, ['rm', '--force', name], { stdio: 'ignore' }); };
+  const created = performance.now();
+  engineRun(engine, createArgs);
+  const startedAt = performance.now();
   try {
+    engineRun(engine, ['start', name]);
     const alive = () => String(engineSpawn(engine, ['inspect', '--format', '{{.State.Running}}', name]).stdout).trim() === 'true';
     await waitForPort(apiPort, (options.startTimeoutSeconds ?? 30) * 1000, alive);
-    const response = await fetch(`http://127.0.0.1:${apiPort}/2015-03-31/functions/function/invocations`, {
-      method: 'POST',
-      body: event,
-      headers: { 'content-type': 'application/json', 'X-Amz-Invocation-Type': invocationType },
-    });
-    const body = await response.text();
-    const coldStartMs = Date.now() - started;
-    const logs = await containerLogs(engine, name);
-    return { statusCode: invocationType === 'Event' ? 202 : response.status, body: invocationType === 'Event' ? '' : body, logs, coldStartMs };
-  } finally {
-    engineSpawn(engine, ['rm', '--force', name], { stdio: 'ignore' });
+  } catch (e) {
+    stop();
+    throw e;
   }
+  return {
+    createMs: startedAt - created,
+    startedAt,
+    async invoke(event, invocationType = 'RequestResponse') {
+      checkPayload(event.length, invocationType);
+      const sent = performance.now();
+      const response = await fetch(`http://127.0.0.1:${apiPort}/2015-03-31/functions/function/invocations`, {
+        method: 'POST',
+        body: event,
+        headers: { 'content-type': 'application/json', 'X-Amz-Invocation-Type': invocationType },
+      });
+      const body = await response.text();
+      const receivedAt = performance.now();
+      const timing = { roundTripMs: receivedAt - sent, receivedAt };
+      return invocationType === 'Event' ? { statusCode: 202, body: '', ...timing } : { statusCode: response.status, body, ...timing };
+    },
+    logs: (requests = 1) => containerLogs(engine, name, requests),
+    stop,
+  };
 }
 
-/** The container's logs, once the emulator has written the REPORT line (at most 3 s later). */
-async function containerLogs(engine: string, name: string): Promise<string> {
+/** One line on the timings of invocations of one container: the first is the cold start. */
+export function formatTimings(running: Pick<RunningFunction, 'createMs' | 'startedAt'>, invocations: Invocation[]): string {
+  const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
+  let line = `timings: container created in ${ms(running.createMs)}; start to first response ${ms(invocations[0].receivedAt - running.startedAt)}`;
+  const warm = invocations.slice(1).map(i => i.roundTripMs).sort((a, b) => a - b);
+  if (warm.length > 0) {
+    line += `; ${warm.length} warm round trip${warm.length === 1 ? '' : 's'}: median ${ms(warm[Math.floor(warm.length / 2)])}, max ${ms(warm[warm.length - 1])}`;
+  }
+  return line;
+}
+
+/** The container's logs, once the emulator has written `requests` REPORT lines (at most 3 s later). */
+async function containerLogs(engine: string, name: string, requests: number): Promise<string> {
   let logs = '';
   for (let i = 0; i < 30; i++) {
     const result = engineSpawn(engine, ['logs', name]);
     logs = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-    if (/^REPORT RequestId:/m.test(logs)) break;
+    if ((logs.match(/^REPORT RequestId:/mg) ?? []).length >= requests) break;
     await new Promise(r => setTimeout(r, 100));
   }
   return logs;

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { buildFunction } from './build';
 import { EVENT_KINDS, generateEvent } from './events';
-import { InvocationType, invokeFunction } from './invoke';
+import { checkPayload, formatTimings, InvocationType, startFunction } from './invoke';
 import { formatLayers, functionLayers } from './layers';
 import { summarize } from './summary';
 
@@ -19,9 +19,11 @@ Commands:
   build <function> [--app cdk.out]        build the function's image as cdk-assets would
                                           (engine: CDK_DOCKER, else docker, finch or podman)
   invoke <function> --event <file|-> [--app cdk.out] [--invocation-type RequestResponse|Event]
-         [--endpoint-url URL] [--rie PATH] [--no-build]
+         [--endpoint-url URL] [--rie PATH] [--no-build] [--repeat N]
                                           run the image under the Runtime Interface Emulator with the
-                                          function's ImageConfig, environment, memory and timeout
+                                          function's ImageConfig, environment, memory and timeout;
+                                          --repeat sends the event N times to one container (the
+                                          first cold, the others warm) and prints their timings
   layers <function> [--app cdk.out] [--no-build]
                                           the image's layers, their size and step, and which ones a
                                           code-only change rebuilds
@@ -41,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       'endpoint-url': { type: 'string' },
       'rie': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
+      'repeat': { type: 'string', default: '1' },
       'bucket': { type: 'string' },
       'key': { type: 'string' },
       'body': { type: 'string' },
@@ -69,16 +72,30 @@ export async function main(argv: string[]): Promise<number> {
       }
       const eventFile = required(values.event, '--event');
       const event = eventFile === '-' ? fs.readFileSync(0) : fs.readFileSync(eventFile);
-      const result = await invokeFunction(values.app!, required(target, 'function'), event, {
-        invocationType,
+      checkPayload(event.length, invocationType); // before a container starts
+      const repeat = Number(values.repeat);
+      if (!Number.isInteger(repeat) || repeat < 1) {
+        throw new Error(`--repeat must be a whole number of at least 1, not "${values.repeat}"`);
+      }
+      const running = await startFunction(values.app!, required(target, 'function'), {
         endpointUrl: values['endpoint-url'],
         rie: values.rie,
         build: !values['no-build'],
         region: values.region,
       });
-      process.stderr.write(result.logs);
-      console.log(result.body);
-      return result.statusCode < 300 ? 0 : 1;
+      try {
+        const results = [];
+        for (let i = 0; i < repeat; i++) {
+          results.push(await running.invoke(event, invocationType));
+        }
+        process.stderr.write(await running.logs(repeat));
+        const last = results[results.length - 1];
+        console.log(last.body);
+        process.stderr.write(formatTimings(running, results) + '\n');
+        return results.every(r => r.statusCode < 300) ? 0 : 1;
+      } finally {
+        running.stop();
+      }
     }
     case 'layers': {
       const { title, rows } = functionLayers(values.app!, required(target, 'function'), { build: !values['no-build'] });
