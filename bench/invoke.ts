@@ -14,12 +14,12 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ARCH, env, OUT, podman } from './images';
 import { BaseImage, LambdaContainerFunction } from '../src';
 import { buildFunction, localTag } from '../src/cli/build';
 import { findFunction } from '../src/cli/cloud-assembly';
 import { startFunction } from '../src/cli/invoke';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 
 const ROOT = path.join(OUT, 'invoke');
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);

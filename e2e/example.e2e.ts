@@ -10,7 +10,7 @@ import { ExampleStack } from '../examples/app';
 import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
 import { buildFunction } from '../src/cli/build';
 import { readImageFunctions } from '../src/cli/cloud-assembly';
-import { invokeFunction, RequestEntityTooLargeError } from '../src/cli/invoke';
+import { invokeFunction, RequestEntityTooLargeError, startFunction } from '../src/cli/invoke';
 import { functionLayers } from '../src/cli/layers';
 
 const env = engineEnv();
@@ -83,6 +83,20 @@ describe('invoked under the Runtime Interface Emulator', () => {
     expect(JSON.parse(listed.body)).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(JSON.parse(listed.body).body)).toEqual({ orders: [], table: 'orders' });
     expect(created.logs).toMatch(/REPORT RequestId: \S+\s+Init Duration/);
+  });
+
+  test('one container answers again warm: the runtime initialises once', async () => {
+    const running = await startFunction(assembly, 'CreateOrder', { engine: 'podman', rie: RIE, build: false });
+    try {
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await running.invoke(Buffer.from(JSON.stringify({ body: JSON.stringify({ item: `tea-${i}` }) }))));
+      expect(answers.map(a => JSON.parse(JSON.parse(a.body).body).item)).toEqual(['tea-0', 'tea-1', 'tea-2']);
+      const reports = (await running.logs(3)).match(/^REPORT RequestId:.*$/mg) ?? [];
+      expect(reports).toHaveLength(3);
+      expect(reports.filter(r => /Init Duration/.test(r))).toHaveLength(1);
+    } finally {
+      running.stop();
+    }
   });
 
   test('the thumbnailer image has Pillow and boto3 (its own output is skipped without S3)', async () => {

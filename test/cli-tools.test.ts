@@ -2,7 +2,8 @@ import { buildArguments, localTag } from '../src/cli/build';
 import { ImageFunction } from '../src/cli/cloud-assembly';
 import { findEngine } from '../src/cli/engine';
 import { EVENT_KINDS, generateEvent } from '../src/cli/events';
-import { checkPayload, containerEnvironment, findRie, processArgv, RequestEntityTooLargeError } from '../src/cli/invoke';
+import { checkPayload, containerEnvironment, findRie, formatTimings, processArgv, RequestEntityTooLargeError } from '../src/cli/invoke';
+import { main } from '../src/cli/main';
 
 const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, target: 'final' };
 const fn = (over: Partial<ImageFunction> = {}): ImageFunction => ({
@@ -35,6 +36,25 @@ describe('checkPayload', () => {
   test('answers one byte more with RequestEntityTooLarge, like Lambda', () => {
     expect(() => checkPayload(6 * 1024 * 1024 + 1, 'RequestResponse')).toThrow(RequestEntityTooLargeError);
     expect(() => checkPayload(1024 * 1024 + 1, 'Event')).toThrow(/RequestEntityTooLargeException: Request must be smaller than 1048576 bytes/);
+  });
+});
+
+describe('invoke timings', () => {
+  const at = (receivedAt: number, roundTripMs: number) => ({ statusCode: 200, body: '{}', receivedAt, roundTripMs });
+
+  test('the first invocation is the cold start, counted from the container start', () => {
+    expect(formatTimings({ createMs: 1234.4, startedAt: 100 }, [at(350, 240)]))
+      .toBe('timings: container created in 1234 ms; start to first response 250 ms');
+  });
+
+  test('the others are warm: median and max of their round trips', () => {
+    expect(formatTimings({ createMs: 5, startedAt: 0 }, [at(300, 290), at(305, 4), at(310, 2), at(330, 20)]))
+      .toBe('timings: container created in 5.0 ms; start to first response 300 ms; 3 warm round trips: median 4.0 ms, max 20 ms');
+  });
+
+  test('--repeat must be a whole number, checked before anything runs', async () => {
+    await expect(main(['invoke', 'Fn', '--event', __filename, '--repeat', '0'])).rejects.toThrow(/--repeat must be a whole number of at least 1, not "0"/);
+    await expect(main(['invoke', 'Fn', '--event', __filename, '--repeat', '2.5'])).rejects.toThrow(/not "2\.5"/);
   });
 });
 
