@@ -38,6 +38,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkLambdaContainer', packageId: 'CdkLambdaContainer' },
   publishToGo: { moduleName: 'example.invalid/cdk-lambda-container-go' },
 
+  // Reads existing Lambda layer .zip files at synth (ExtensionImageLayer.fromLayerAsset); bundled.
+  bundledDeps: ['adm-zip@^0.6.1'],
   devDeps: [
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',

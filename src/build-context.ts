@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FileSystem, IgnoreMode, SymlinkFollowMode } from 'aws-cdk-lib';
 import { CONTEXT_CODE_DIR, CONTEXT_DEPS_DIR } from './image-recipe';
+import { LayerFile } from './layer-plan';
 
 /** Bumped when the layout or hashing of generated contexts changes. */
 const CONTEXT_FORMAT = 'cdk-lambda-container/context/v1';
@@ -33,7 +34,16 @@ export interface ContextSpec {
   readonly dependencyFiles: readonly string[];
   /** Anything else that changes the built image without being in the context (e.g. the platform). */
   readonly extraHash: string;
+  /** Extension layers' files, each under its own context folder, with their content hash. */
+  readonly layers?: ReadonlyArray<{ readonly dir: string; readonly hash: string; readonly files: readonly LayerFile[] }>;
 }
+
+/**
+ * Modification time of every staged layer file and folder (2000-01-01T00:00:00Z). COPY keeps
+ * the context's timestamps, so fixing them makes one layer byte-identical in every function and
+ * on every machine: a repository stores it once.
+ */
+export const LAYER_MTIME = new Date('2000-01-01T00:00:00Z');
 
 const fingerprints = new Map<string, string>();
 
@@ -69,6 +79,10 @@ export function contextHash(spec: ContextSpec): string {
     add(path.basename(file));
     add(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
   }
+  for (const layer of spec.layers ?? []) {
+    add(layer.dir);
+    add(layer.hash);
+  }
   return h.digest('hex');
 }
 
@@ -96,6 +110,9 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
   const codeTarget = path.join(tmp, CONTEXT_CODE_DIR);
   fs.mkdirSync(codeTarget);
   FileSystem.copyDirectory(spec.codeDir, codeTarget, copyOptions(spec.codeExclude));
+  for (const layer of spec.layers ?? []) {
+    stageLayer(path.join(tmp, layer.dir), layer.files);
+  }
   try {
     fs.renameSync(tmp, target);
   } catch (e) {
@@ -104,4 +121,28 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
     if (!fs.existsSync(target)) throw e;
   }
   return name;
+}
+
+/** Writes a layer's files with their modes and a fixed modification time (files, links and folders). */
+function stageLayer(root: string, files: readonly LayerFile[]): void {
+  fs.mkdirSync(root, { recursive: true });
+  const dirs = new Set<string>([root]);
+  for (const file of files) {
+    const target = path.join(root, ...file.relativePath.split('/'));
+    for (let d = path.dirname(target); d.startsWith(root) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (file.linkTarget !== undefined) {
+      fs.symlinkSync(file.linkTarget, target);
+      fs.lutimesSync(target, LAYER_MTIME, LAYER_MTIME);
+      continue;
+    }
+    if (typeof file.source === 'string') fs.copyFileSync(file.source, target);
+    else fs.writeFileSync(target, file.source);
+    fs.chmodSync(target, file.mode);
+    fs.utimesSync(target, LAYER_MTIME, LAYER_MTIME);
+  }
+  for (const dir of dirs) {
+    fs.chmodSync(dir, 0o755);
+    fs.utimesSync(dir, LAYER_MTIME, LAYER_MTIME);
+  }
 }

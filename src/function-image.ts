@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack, Stage } from 'aws-cdk-lib';
+import { Annotations, Stack, Stage } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +11,9 @@ import { BaseImage } from './base-image';
 import { contextHash, DEFAULT_CODE_EXCLUDES, stageContext } from './build-context';
 import { dependencyKindOf, KNOWN_MANIFESTS } from './dependencies';
 import { renderDockerfile } from './dockerfile/render';
-import { ArchitectureName, codeDestination, functionImageRecipe, TASK_ROOT } from './image-recipe';
+import { ExtensionImageLayer, layerContentHash } from './extension-image-layer';
+import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, functionImageRecipe, RecipeLayer, TASK_ROOT } from './image-recipe';
+import { checkLayers, LayerPlan } from './layer-plan';
 import { checkImageConfig, formatProblem, Problem } from './limits';
 
 /** Props of an image built from a Dockerfile this library generates. */
@@ -63,6 +65,13 @@ export interface FunctionImageBuildProps {
    * @default - none
    */
   readonly environment?: { [key: string]: string };
+
+  /**
+   * Lambda layers and extensions for the image: copied in the order given, right after the base
+   * image and before the dependencies and the code, so a code change never rebuilds them.
+   * @default - none
+   */
+  readonly layers?: ExtensionImageLayer[];
 }
 
 /** Options of an image built from your own Dockerfile. */
@@ -212,8 +221,11 @@ class GeneratedImage extends FunctionImage {
       throw new Error(formatProblem(scope.node.path, { ...imageEntrypointProblem, prop: 'image entrypoint' }));
     }
 
+    const layers = this.resolveLayers(scope);
     const dockerfile = renderDockerfile(functionImageRecipe({
       base: baseImage._uriFor(architecture),
+      layers: layers.recipe,
+      layerEnvironment: layers.environment,
       ric,
       dependencies: dependencies && { kind: dependencies.kind, files: dependencies.files.map(f => path.basename(f)) },
       image: { cmd: image.cmd, entrypoint: image.entrypoint, workingDirectory: image.workingDirectory, environment: image.environment },
@@ -225,6 +237,7 @@ class GeneratedImage extends FunctionImage {
       codeExclude: this.props.exclude ?? DEFAULT_CODE_EXCLUDES,
       dependencyFiles: dependencies?.files ?? [],
       extraHash: platform,
+      layers: layers.context,
     };
     const hash = contextHash(spec);
 
@@ -272,6 +285,41 @@ class GeneratedImage extends FunctionImage {
         };
       },
     };
+  }
+
+  /** The layers' plans, checked: what the Dockerfile copies, what the context holds, the environment. */
+  private resolveLayers(scope: IConstruct) {
+    const plans: LayerPlan[] = (this.props.layers ?? []).map((layer, i) => {
+      try {
+        return layer._plan();
+      } catch (e) {
+        throw new Error(`${scope.node.path}: invalid layers[${i}]: ${(e as Error).message}`);
+      }
+    });
+    const check = checkLayers(plans);
+    if (check.errors.length > 0) {
+      throw new Error(check.errors.map(p => formatProblem(scope.node.path, p)).join('\n'));
+    }
+    for (const warning of check.warnings) {
+      Annotations.of(scope).addWarningV2('cdk-lambda-container:layerOverlap', warning);
+    }
+    for (const plan of plans) {
+      const tag = plan.image?.uri.split('/').pop() ?? '';
+      if (plan.image && !plan.image.uri.includes('@') && (!tag.includes(':') || tag.endsWith(':latest'))) {
+        Annotations.of(scope).addWarningV2('cdk-lambda-container:layerImageNotPinned', `${plan.description} is not pinned: each build copies whatever the reference points to then. Pin a version tag or a digest (@sha256:…).`);
+      }
+    }
+    const context: Array<{ dir: string; hash: string; files: LayerPlan['files'] & object }> = [];
+    const recipe: RecipeLayer[] = plans.map((plan, i) => {
+      if (!plan.files) {
+        return { description: plan.label, image: plan.image, destination: plan.destination };
+      }
+      const hash = layerContentHash(plan);
+      const dir = `${CONTEXT_LAYERS_DIR}/${i}-${hash.slice(0, 16)}`;
+      context.push({ dir, hash, files: plan.files });
+      return { description: plan.label, contextDir: dir, destination: plan.destination };
+    });
+    return { recipe, context, environment: check.environment };
   }
 
   private resolveDependencies(scope: IConstruct, language: string | undefined) {

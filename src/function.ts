@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { BaseImage } from './base-image';
 import { registerEdgeCheck } from './edge-check';
+import { ExtensionImageLayer } from './extension-image-layer';
 import { BoundFunctionImage, FunctionImage } from './function-image';
 import { ArchitectureName } from './image-recipe';
 import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout, formatProblem, Problem } from './limits';
@@ -41,6 +42,14 @@ export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
    * @default - .git, node_modules, __pycache__, *.pyc, .venv, cdk.out, .DS_Store, .pytest_cache
    */
   readonly exclude?: string[];
+
+  /**
+   * Lambda layers and extensions baked into the image, with `baseImage`: copied in the order
+   * given, after the base image and before the dependencies and the code. (Lambda's own
+   * `layers` are not accepted on image functions.)
+   * @default - none
+   */
+  readonly imageLayers?: ExtensionImageLayer[];
 
   /**
    * Your own Dockerfile, relative to `buildContext` (shorthand for `FunctionImage.fromDockerfile`).
@@ -228,7 +237,7 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
       fix: 'give either image, or baseImage with code, or dockerfile/buildContext',
     }));
   }
-  const shorthandOnly: Array<[string, unknown]> = [['dependencies', props.dependencies], ['exclude', props.exclude], ['buildArgs', props.buildArgs]];
+  const shorthandOnly: Array<[string, unknown]> = [['dependencies', props.dependencies], ['exclude', props.exclude], ['buildArgs', props.buildArgs], ['imageLayers', props.imageLayers]];
   if (props.image) {
     const given = shorthandOnly.filter(([, v]) => v !== undefined).map(([k]) => k);
     if (given.length > 0) {
@@ -244,7 +253,10 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
     if (props.buildArgs) {
       throw new Error(formatProblem(constructPath, { prop: 'buildArgs', value: '(set)', message: 'generated Dockerfiles take no build arguments', fix: 'remove buildArgs, or bring your own Dockerfile' }));
     }
-    return FunctionImage.fromBuild({ baseImage: props.baseImage, code: props.code, dependencies: props.dependencies, exclude: props.exclude });
+    return FunctionImage.fromBuild({ baseImage: props.baseImage, code: props.code, dependencies: props.dependencies, exclude: props.exclude, layers: props.imageLayers });
+  }
+  if (props.imageLayers) {
+    throw new Error(formatProblem(constructPath, { prop: 'imageLayers', value: `(${props.imageLayers.length} layer${props.imageLayers.length === 1 ? '' : 's'})`, message: 'layers are added to generated Dockerfiles; with your own Dockerfile this library does not edit it', fix: 'copy the layer into your Dockerfile\'s final stage (COPY --from=<layer image> /opt /opt), or use baseImage + code' }));
   }
   if (props.dependencies) {
     throw new Error(formatProblem(constructPath, { prop: 'dependencies', value: JSON.stringify(props.dependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove dependencies and install them in your Dockerfile' }));
@@ -274,11 +286,11 @@ function validateOptions(constructPath: string, props: LambdaContainerFunctionPr
   problems.push(...checkReservedNames(Object.keys(props.environment ?? {})));
   for (const [prop, set] of [['paramsAndSecrets', props.paramsAndSecrets], ['adotInstrumentation', props.adotInstrumentation]] as const) {
     if (set) {
-      problems.push({ prop, value: '(set)', message: 'it adds a Lambda layer, and Lambda does not accept layers on container-image functions', fix: 'bake the extension into the image instead (copy it to /opt/extensions in the Dockerfile)' });
+      problems.push({ prop, value: '(set)', message: 'it adds a Lambda layer, and Lambda does not accept layers on container-image functions', fix: 'bake the extension into the image instead: imageLayers: [ExtensionImageLayer.fromDirectory(...)] with the extension in extensions/' });
     }
   }
   if (props.layers && props.layers.length > 0) {
-    problems.push({ prop: 'layers', value: `(${props.layers.length} layer${props.layers.length > 1 ? 's' : ''})`, message: 'Lambda does not accept layers on container-image functions', fix: 'bake the layer\'s content into the image instead: copy it to /opt (extensions to /opt/extensions) in the Dockerfile' });
+    problems.push({ prop: 'layers', value: `(${props.layers.length} layer${props.layers.length > 1 ? 's' : ''})`, message: 'Lambda does not accept layers on container-image functions', fix: 'bake the layer\'s content into the image instead: imageLayers: [ExtensionImageLayer.fromLayerAsset(\'layer.zip\')] (or fromDirectory, fromImage)' });
   }
   if (problems.length > 0) {
     throw new Error(problems.map(p => formatProblem(constructPath, p)).join('\n'));

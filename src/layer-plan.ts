@@ -1,0 +1,153 @@
+/**
+ * What an extension image layer adds to an image, and the checks on a function's layers. Pure:
+ * no CDK imports and no file system (the sources in extension-image-layer.ts list the files).
+ *
+ * Lambda's layer equivalent for image functions is image content: files a layer would extract to
+ * `/opt`, external extensions as executables directly in `/opt/extensions` (at most 10), internal
+ * extensions through a wrapper script (`AWS_LAMBDA_EXEC_WRAPPER`) or a language's startup
+ * variable (`JAVA_TOOL_OPTIONS`, `NODE_OPTIONS`, `DOTNET_STARTUP_HOOKS`).
+ */
+import { LIMITS, Problem } from './limits';
+
+/** Where layers land unless told otherwise, and where external extensions live. */
+export const OPT_DIR = '/opt';
+export const EXTENSIONS_DIR = '/opt/extensions';
+
+/** One file a layer puts into the image. */
+export interface LayerFile {
+  /** Path relative to the layer's destination directory, with `/` separators. */
+  readonly relativePath: string;
+  /** Unix permission bits (e.g. 0o755). */
+  readonly mode: number;
+  readonly size: number;
+  /** Host file to copy, or the bytes themselves (zip entries). */
+  readonly source: string | Uint8Array;
+  /** Target of a symbolic link (the file is then a link, not bytes). */
+  readonly linkTarget?: string;
+}
+
+/** What one layer adds to an image. */
+export interface LayerPlan {
+  /** How the user wrote it, for messages: `fromDirectory("extensions/telemetry")`. */
+  readonly description: string;
+  /**
+   * A short name for the Dockerfile's comment, free of host paths (the Dockerfile is part of
+   * the asset hash, which must not depend on where the project lives): `fromDirectory(telemetry)`.
+   */
+  readonly label: string;
+  /** Directory in the image the layer's files (or the image's `source`) are copied to. */
+  readonly destination: string;
+  /** Whether a destination outside /opt was asked for on purpose. */
+  readonly allowOutsideOpt: boolean;
+  /** Files from the build context, when the content is known at synth. */
+  readonly files?: readonly LayerFile[];
+  /** A publisher's layer image to copy `source` from (content unknown at synth). */
+  readonly image?: { readonly uri: string; readonly source: string };
+  /** Image environment the layer needs (wrapper script, runtime hooks). */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Variables several layers may each contribute to, and how their values join. Any other
+ * variable set by two layers is a conflict.
+ */
+export const JOINED_VARIABLES: Readonly<Record<string, string>> = {
+  JAVA_TOOL_OPTIONS: ' ',
+  NODE_OPTIONS: ' ',
+  DOTNET_STARTUP_HOOKS: ':',
+};
+
+/** The result of checking a function's layers. */
+export interface LayerCheck {
+  readonly errors: Problem[];
+  readonly warnings: string[];
+  /** The image environment of all layers, joined. */
+  readonly environment: Record<string, string>;
+}
+
+const posixJoin = (dir: string, rel: string) => `${dir.replace(/\/+$/, '')}/${rel}`;
+const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir + '/');
+
+/** Absolute image paths of a layer's known files. */
+export function imagePaths(plan: LayerPlan): string[] {
+  return (plan.files ?? []).map(f => posixJoin(plan.destination, f.relativePath));
+}
+
+/** Checks the layers of one image, in the order they are applied. */
+export function checkLayers(plans: readonly LayerPlan[]): LayerCheck {
+  const errors: Problem[] = [];
+  const warnings: string[] = [];
+  const prop = (i: number) => `layers[${i}]`;
+
+  plans.forEach((plan, i) => {
+    if (!plan.destination.startsWith('/')) {
+      errors.push({ prop: `${prop(i)} destination`, value: JSON.stringify(plan.destination), message: 'it is relative; the image has no working directory for layers', fix: `give an absolute path under ${OPT_DIR}` });
+    } else if (!isUnder(plan.destination, OPT_DIR) && !plan.allowOutsideOpt) {
+      errors.push({ prop: `${prop(i)} destination`, value: JSON.stringify(plan.destination), message: `it is outside ${OPT_DIR}, where Lambda layers live (and where runtimes look for them)`, fix: `use a destination under ${OPT_DIR}, or set allowOutsideOpt: true if the files must go there` });
+    }
+  });
+
+  // External extensions: every file directly in /opt/extensions, which Lambda starts at init.
+  const extensions = new Map<string, string>();
+  const notExecutable: string[] = [];
+  plans.forEach(plan => {
+    (plan.files ?? []).forEach(file => {
+      const p = posixJoin(plan.destination, file.relativePath);
+      if (isUnder(p, EXTENSIONS_DIR) && p.slice(EXTENSIONS_DIR.length + 1).split('/').length === 1) {
+        extensions.set(p, plan.description);
+        if (!file.linkTarget && (file.mode & 0o111) === 0) notExecutable.push(`${p} (from ${plan.description})`);
+      }
+    });
+    if (plan.image && isUnder(plan.destination, EXTENSIONS_DIR) && plan.destination !== EXTENSIONS_DIR) {
+      extensions.set(plan.destination, plan.description); // e.g. the Web Adapter: /opt/extensions/lambda-adapter
+    }
+  });
+  if (notExecutable.length > 0) {
+    errors.push({ prop: 'layers', value: notExecutable.join(', '), message: `${notExecutable.length === 1 ? 'this file is' : 'these files are'} in ${EXTENSIONS_DIR} but not executable, and Lambda fails to start an extension it cannot execute`, fix: 'make them executable (chmod +x) in the layer\'s source, or move files that are not extensions out of extensions/' });
+  }
+  if (extensions.size > LIMITS.maxExternalExtensions) {
+    errors.push({ prop: 'layers', value: `${extensions.size} extensions (${[...extensions.keys()].join(', ')})`, message: `Lambda runs at most ${LIMITS.maxExternalExtensions} external extensions`, fix: 'drop or combine extensions' });
+  }
+
+  // Two layers writing the same path: the later one wins, silently; say so.
+  const writers = new Map<string, number>();
+  plans.forEach((plan, i) => {
+    const paths = plan.image ? [plan.destination] : imagePaths(plan);
+    const clashes = new Map<number, string[]>();
+    for (const p of paths) {
+      const earlier = writers.get(p);
+      if (earlier !== undefined) clashes.set(earlier, [...(clashes.get(earlier) ?? []), p]);
+      writers.set(p, i);
+    }
+    for (const [earlier, clash] of clashes) {
+      const shown = clash.slice(0, 3).join(', ') + (clash.length > 3 ? ` and ${clash.length - 3} more` : '');
+      warnings.push(`${plans[earlier].description} and ${plan.description} both write ${shown}: the later layer (${plan.description}) wins`);
+    }
+  });
+
+  const knownBytes = plans.reduce((sum, plan) => sum + (plan.files ?? []).reduce((s, f) => s + f.size, 0), 0);
+  if (knownBytes > LIMITS.imageMaxBytes) {
+    errors.push({ prop: 'layers', value: `${(knownBytes / 1024 ** 3).toFixed(2)} GiB`, message: `the layers alone exceed Lambda's ${LIMITS.imageMaxBytes / 1024 ** 3} GiB image limit`, fix: 'leave large files out of the layers (download them at run time to /tmp, or use EFS)' });
+  }
+
+  return { errors, warnings, environment: joinEnvironment(plans, errors) };
+}
+
+function joinEnvironment(plans: readonly LayerPlan[], errors: Problem[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  const setBy: Record<string, string> = {};
+  for (const plan of plans) {
+    for (const [name, value] of Object.entries(plan.environment ?? {})) {
+      const separator = JOINED_VARIABLES[name];
+      if (env[name] === undefined) {
+        env[name] = value;
+      } else if (separator !== undefined) {
+        env[name] = `${env[name]}${separator}${value}`;
+      } else if (env[name] !== value) {
+        errors.push({ prop: 'layers', value: `${name}=${JSON.stringify(value)}`, message: `${plan.description} sets ${name}, which ${setBy[name]} already sets to ${JSON.stringify(env[name])}; only one can apply${name === 'AWS_LAMBDA_EXEC_WRAPPER' ? ' (Lambda runs one wrapper script)' : ''}`, fix: name === 'AWS_LAMBDA_EXEC_WRAPPER' ? 'keep one wrapper script, and have it call the other' : 'keep one of the two values' });
+      }
+      setBy[name] = plan.description;
+    }
+  }
+  return env;
+}

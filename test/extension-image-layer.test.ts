@@ -1,0 +1,168 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import AdmZip from 'adm-zip';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { newStack, tempTree } from './util';
+import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction } from '../src';
+import { LAYER_MTIME } from '../src/build-context';
+
+const GOLDEN = path.join(__dirname, 'golden');
+
+function expectGolden(name: string, actual: string) {
+  const file = path.join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, actual);
+  expect(actual).toEqual(fs.readFileSync(file, 'utf8'));
+}
+
+/** A layer directory with an executable extension and a shared library. */
+function telemetryDir(): string {
+  const dir = path.join(tempTree({ 'telemetry/extensions/telemetry': '#!/bin/sh\necho telemetry\n', 'telemetry/telemetry/lib.py': 'X = 1\n' }), 'telemetry');
+  fs.chmodSync(path.join(dir, 'extensions/telemetry'), 0o755);
+  return dir;
+}
+
+/** The staged build context of the function's image, from its asset metadata. */
+function contextOf(app: { outdir: string }, template: Template): string {
+  const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as any;
+  return path.join(app.outdir, fn.Metadata['aws:asset:path']);
+}
+
+describe('ExtensionImageLayer in a generated image', () => {
+  test('golden: image layer stage, layers right after FROM, before dependencies and code; wrapper in ENV', () => {
+    const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+    const code = tempTree({ 'app.py': 'def handler(e, c): return 1\n', 'requirements.txt': 'requests==2.32.3\n' });
+    const wrapper = tempTree({ 'wrapper.sh': '#!/bin/sh\nexec "$@"\n' });
+    new LambdaContainerFunction(stack, 'Fn', {
+      baseImage: BaseImage.python('3.13'),
+      code,
+      dependencies: path.join(code, 'requirements.txt'),
+      cmd: ['app.handler'],
+      imageLayers: [
+        ExtensionImageLayer.fromImage('public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1', { source: '/lambda-adapter', destination: '/opt/extensions/lambda-adapter' }),
+        ExtensionImageLayer.fromDirectory(telemetryDir()),
+        ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh')),
+      ],
+    });
+    const context = contextOf(app, Template.fromStack(stack));
+    const dockerfile = fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8')
+      .replace(/layers\/(\d)-[0-9a-f]{16}/g, 'layers/$1-<hash>');
+    expectGolden('aws-base-python-layers.Dockerfile', dockerfile);
+    const at = (s: string) => dockerfile.indexOf(s);
+    expect(at('COPY --from=layer-0')).toBeGreaterThan(at('FROM public.ecr.aws/lambda/python'));
+    expect(at('COPY layers/2-')).toBeLessThan(at('COPY deps/'));
+    expect(at('COPY deps/')).toBeLessThan(at('COPY code/'));
+    expect(dockerfile).toMatch(/^ENV AWS_LAMBDA_EXEC_WRAPPER=\/opt\/wrapper\.sh$/m);
+  });
+
+  test('staged layer files keep their modes and get a fixed timestamp; the wrapper script is executable', () => {
+    const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+    const wrapper = tempTree({ 'wrapper.sh': '#!/bin/sh\nexec "$@"\n' });
+    new LambdaContainerFunction(stack, 'Fn', {
+      baseImage: BaseImage.python('3.13'),
+      code: tempTree({ 'app.py': '' }),
+      cmd: ['app.handler'],
+      imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir()), ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh'))],
+    });
+    const layers = path.join(contextOf(app, Template.fromStack(stack)), 'layers');
+    const [first, second] = fs.readdirSync(layers).sort();
+    const ext = fs.statSync(path.join(layers, first, 'extensions', 'telemetry'));
+    expect(ext.mode & 0o777).toBe(0o755);
+    expect(ext.mtime).toEqual(LAYER_MTIME);
+    expect(fs.statSync(path.join(layers, first, 'telemetry')).mtime).toEqual(LAYER_MTIME);
+    expect(fs.statSync(path.join(layers, first, 'telemetry', 'lib.py')).mode & 0o777).toBe(0o644);
+    expect(fs.statSync(path.join(layers, second, 'wrapper.sh')).mode & 0o777).toBe(0o755);
+  });
+
+  test('one layer used by functions with different code: the same layer folder and bytes in each context', () => {
+    const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+    const layer = ExtensionImageLayer.fromDirectory(telemetryDir());
+    for (const name of ['A', 'B']) {
+      new LambdaContainerFunction(stack, name, { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': `# ${name}\n` }), cmd: ['app.handler'], imageLayers: [layer] });
+    }
+    const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as any[];
+    const contexts = fns.map(f => path.join(app.outdir, f.Metadata['aws:asset:path']));
+    expect(new Set(contexts).size).toBe(2);
+    const listing = (ctx: string) => fs.readdirSync(path.join(ctx, 'layers'), { recursive: true }).map(String).sort()
+      .map(rel => { const p = path.join(ctx, 'layers', rel); const s = fs.statSync(p); return [rel, s.mode, s.mtimeMs, s.isFile() ? fs.readFileSync(p, 'hex') : '']; });
+    expect(listing(contexts[0])).toEqual(listing(contexts[1]));
+  });
+
+  test('fromLayerAsset reads a layer .zip: paths under /opt, unix modes kept', () => {
+    const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+    const zip = new AdmZip();
+    zip.addFile('python/shared.py', Buffer.from('SHARED = 1\n'), '', 0o644 << 16);
+    zip.addFile('extensions/agent', Buffer.from('#!/bin/sh\n'), '', 0o755 << 16);
+    const zipPath = path.join(tempTree({}), 'layer.zip');
+    zip.writeZip(zipPath);
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerAsset(zipPath)] });
+    const context = contextOf(app, Template.fromStack(stack));
+    const [layerDir] = fs.readdirSync(path.join(context, 'layers'));
+    expect(fs.readFileSync(path.join(context, 'layers', layerDir, 'python', 'shared.py'), 'utf8')).toBe('SHARED = 1\n');
+    expect(fs.statSync(path.join(context, 'layers', layerDir, 'extensions', 'agent')).mode & 0o777).toBe(0o755);
+    expect(fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8')).toMatch(/^COPY layers\/0-[0-9a-f]{16}\/ \/opt\/$/m);
+  });
+
+  test('a zip entry outside the layer is refused', () => {
+    const zip = new AdmZip();
+    zip.addFile('ok.txt', Buffer.from('x'));
+    const zipPath = path.join(tempTree({}), 'evil.zip');
+    zip.writeZip(zipPath);
+    // adm-zip normalises names on add: write the traversal name into the archive directly.
+    fs.writeFileSync(zipPath, Buffer.from(fs.readFileSync(zipPath).toString('latin1').replace(/ok\.txt/g, '../o.t'), 'latin1'));
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerAsset(zipPath)] }))
+      .toThrow(/TestStack\/Fn: invalid layers\[0\]: .*entry "\.\.\/o\.t" points outside the layer/);
+  });
+
+  test('a non-executable extension fails synth with the construct path, the file and the fix', () => {
+    const dir = tempTree({ 'extensions/agent': '#!/bin/sh\n' });
+    fs.chmodSync(path.join(dir, 'extensions/agent'), 0o644);
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory(dir)] }))
+      .toThrow(/^TestStack\/Fn: invalid layers .*\/opt\/extensions\/agent \(from fromDirectory\(.*\)\).*not executable.*Fix: make them executable \(chmod \+x\)/);
+  });
+
+  test('a missing layer directory names the construct, the layer and the fix', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory('/nonexistent/layer')] }))
+      .toThrow(/^TestStack\/Fn: invalid layers\[0\]: ExtensionImageLayer: no such directory: "\/nonexistent\/layer".*Fix: give the directory/);
+  });
+
+  test('overlapping layers and an unpinned layer image are warnings on the function', () => {
+    const { stack } = newStack();
+    const a = tempTree({ 'lib/x.so': 'a' });
+    const b = tempTree({ 'lib/x.so': 'b' });
+    new LambdaContainerFunction(stack, 'Fn', {
+      baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'],
+      imageLayers: [ExtensionImageLayer.fromDirectory(a), ExtensionImageLayer.fromDirectory(b), ExtensionImageLayer.fromImage('example.com/agent')],
+    });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp('both write /opt/lib/x\\.so: the later layer .* wins'));
+    annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp('fromImage\\("example.com/agent"\\) is not pinned'));
+  });
+
+  test('layers change the image: same code with and without a layer gives two assets', () => {
+    const { stack } = newStack();
+    const code = tempTree({ 'app.py': '' });
+    const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code, layers: [ExtensionImageLayer.fromDirectory(telemetryDir())] });
+    new LambdaContainerFunction(stack, 'With', { image, cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'Without', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'] });
+    const uris = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map((f: any) => JSON.stringify(f.Properties.Code.ImageUri));
+    expect(new Set(uris).size).toBe(2);
+  });
+
+  test('Lambda layers are refused with the way to bake them in', () => {
+    const { stack } = newStack();
+    const layer = lambda.LayerVersion.fromLayerVersionArn(stack, 'L', 'arn:aws:lambda:us-east-1:123456789012:layer:x:1');
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], layers: [layer] }))
+      .toThrow(/Fix: bake the layer's content into the image instead: imageLayers: \[ExtensionImageLayer\.fromLayerAsset/);
+  });
+
+  test('imageLayers with your own Dockerfile is refused, naming the prop', () => {
+    const { stack } = newStack();
+    const context = tempTree({ Dockerfile: 'FROM public.ecr.aws/lambda/python:3.13\n' });
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { buildContext: context, imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir())] }))
+      .toThrow(/TestStack\/Fn: invalid imageLayers \(1 layer\)/);
+  });
+});
