@@ -34,8 +34,8 @@ export interface ContextSpec {
   readonly dependencyFiles: readonly string[];
   /** Anything else that changes the built image without being in the context (e.g. the platform). */
   readonly extraHash: string;
-  /** Extension layers' files, each under its own context folder, with their content hash. */
-  readonly layers?: ReadonlyArray<{ readonly dir: string; readonly hash: string; readonly files: readonly LayerFile[] }>;
+  /** Extension layers' files, each under its own context folder at their full image path, with their content hash. */
+  readonly layers?: ReadonlyArray<{ readonly dir: string; readonly hash: string; readonly destination: string; readonly files: readonly LayerFile[] }>;
 }
 
 /**
@@ -111,7 +111,7 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
   fs.mkdirSync(codeTarget);
   FileSystem.copyDirectory(spec.codeDir, codeTarget, copyOptions(spec.codeExclude));
   for (const layer of spec.layers ?? []) {
-    stageLayer(path.join(tmp, layer.dir), layer.files);
+    stageLayer(path.join(tmp, layer.dir), layer.destination, layer.files);
   }
   try {
     fs.renameSync(tmp, target);
@@ -123,12 +123,17 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
   return name;
 }
 
-/** Writes a layer's files with their modes and a fixed modification time (files, links and folders). */
-function stageLayer(root: string, files: readonly LayerFile[]): void {
-  fs.mkdirSync(root, { recursive: true });
+/**
+ * Writes a layer's files under `root` at their full image path (`root/opt/extensions/x`), with
+ * their modes and a fixed modification time on files, links and every folder up to `root`.
+ */
+function stageLayer(root: string, destination: string, files: readonly LayerFile[]): void {
+  const base = path.join(root, ...destination.split('/').filter(Boolean));
+  fs.mkdirSync(base, { recursive: true });
   const dirs = new Set<string>([root]);
+  for (let d = base; d.startsWith(root) && d !== root; d = path.dirname(d)) dirs.add(d);
   for (const file of files) {
-    const target = path.join(root, ...file.relativePath.split('/'));
+    const target = path.join(base, ...file.relativePath.split('/'));
     for (let d = path.dirname(target); d.startsWith(root) && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     if (file.linkTarget !== undefined) {

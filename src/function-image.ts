@@ -309,14 +309,14 @@ class GeneratedImage extends FunctionImage {
         Annotations.of(scope).addWarningV2('cdk-lambda-container:layerImageNotPinned', `${plan.description} is not pinned: each build copies whatever the reference points to then. Pin a version tag or a digest (@sha256:…).`);
       }
     }
-    const context: Array<{ dir: string; hash: string; files: LayerPlan['files'] & object }> = [];
+    const context: Array<{ dir: string; hash: string; destination: string; files: LayerPlan['files'] & object }> = [];
     const recipe: RecipeLayer[] = plans.map((plan, i) => {
       if (!plan.files) {
         return { description: plan.label, image: plan.image, destination: plan.destination };
       }
       const hash = layerContentHash(plan);
       const dir = `${CONTEXT_LAYERS_DIR}/${i}-${hash.slice(0, 16)}`;
-      context.push({ dir, hash, files: plan.files });
+      context.push({ dir, hash, destination: plan.destination, files: plan.files });
       return { description: plan.label, contextDir: dir, destination: plan.destination };
     });
     return { recipe, context, environment: check.environment };

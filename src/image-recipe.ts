@@ -58,15 +58,19 @@ export interface ImageSettings {
 export interface RecipeLayer {
   /** How the user wrote it, as a comment. */
   readonly description: string;
-  /** Build-context folder holding the layer's files (copied into `destination`). */
+  /** Build-context folder holding the layer's files under their full image paths (copied to /). */
   readonly contextDir?: string;
   /** A publisher's image and the path in it to copy. */
   readonly image?: { readonly uri: string; readonly source: string };
   readonly destination: string;
 }
 
-/** Build-context folder of the layers' files. */
+/** Build-context folder of the layers' files (each staged under its full image path). */
 export const CONTEXT_LAYERS_DIR = 'layers';
+/** Where a publisher image's layer is assembled in its own stage. */
+const LAYER_STAGE_ROOT = '/layer';
+/** The fixed timestamp of layer files and folders (2000-01-01T00:00:00Z), in `touch -t` form. */
+export const LAYER_TIMESTAMP = '200001010000.00';
 
 export interface RecipeInput {
   /** Resolved FROM reference of the final stage. */
@@ -91,19 +95,32 @@ export function functionImageRecipe(input: RecipeInput): DockerfileModel {
   if (layers.length === 0) {
     return { header: [GENERATED_HEADER], ...model };
   }
-  // Publishers' layer images are stages of their own; their content is copied into the final stage.
+  // Every layer is copied to / with all its parent folders, whose timestamps are fixed (the
+  // context's at staging; a publisher image's path in a stage of its own that fixes them), from
+  // WORKDIR / (an engine may touch the working directory in the first layer it writes): the same
+  // layer is then byte-identical in every image, without relying on a build cache.
   const imageStages: Stage[] = [];
-  const copies: Instruction[] = [I.comment('Layers and extensions: stable, right after the base, so dependency and code changes never rebuild them.')];
+  const copies: Instruction[] = [
+    I.comment('Layers and extensions: stable, right after the base, so dependency and code changes never rebuild them.'),
+    I.workdir('/'),
+  ];
   layers.forEach((layer, i) => {
     copies.push(I.comment(layer.description));
     if (layer.image) {
       const name = `layer-${i}`;
-      imageStages.push({ from: layer.image.uri, name, instructions: [] });
-      copies.push(I.copy(layer.image.source, layer.destination, { from: name }));
+      const target = `${LAYER_STAGE_ROOT}${layer.destination.replace(/\/+$/, '')}`;
+      const created = target.split('/').slice(1).map((_, j, parts) => '/' + parts.slice(0, j + 1).join('/'));
+      imageStages.push({ from: input.base, name, instructions: [
+        I.copy(layer.image.source, target, { from: layer.image.uri }),
+        I.run(`TZ=UTC touch -t ${LAYER_TIMESTAMP} ${created.join(' ')}`),
+      ] });
+      copies.push(I.copy(`${LAYER_STAGE_ROOT}/`, '/', { from: name }));
     } else {
-      copies.push(I.copy(`${layer.contextDir}/`, `${layer.destination.replace(/\/+$/, '')}/`));
+      copies.push(I.copy(`${layer.contextDir}/`, '/'));
     }
   });
+  // AWS base images work in ${LAMBDA_TASK_ROOT}; RIC images get their WORKDIR with the metadata.
+  if (!input.ric) copies.push(I.workdir(TASK_ROOT));
   const stages = [...model.stages];
   const final = stages[stages.length - 1];
   stages[stages.length - 1] = { ...final, instructions: [...copies, ...final.instructions] };

@@ -53,6 +53,10 @@ describe('ExtensionImageLayer in a generated image', () => {
     expect(at('COPY layers/2-')).toBeLessThan(at('COPY deps/'));
     expect(at('COPY deps/')).toBeLessThan(at('COPY code/'));
     expect(dockerfile).toMatch(/^ENV AWS_LAMBDA_EXEC_WRAPPER=\/opt\/wrapper\.sh$/m);
+    // Layers are written from WORKDIR /, and the task root is the working directory again after them.
+    expect(at('WORKDIR /\n')).toBeLessThan(at('COPY --from=layer-0'));
+    expect(at('WORKDIR ${LAMBDA_TASK_ROOT}')).toBeGreaterThan(at('COPY layers/2-'));
+    expect(at('WORKDIR ${LAMBDA_TASK_ROOT}')).toBeLessThan(at('COPY deps/'));
   });
 
   test('staged layer files keep their modes and get a fixed timestamp; the wrapper script is executable', () => {
@@ -66,12 +70,15 @@ describe('ExtensionImageLayer in a generated image', () => {
     });
     const layers = path.join(contextOf(app, Template.fromStack(stack)), 'layers');
     const [first, second] = fs.readdirSync(layers).sort();
-    const ext = fs.statSync(path.join(layers, first, 'extensions', 'telemetry'));
+    // Staged at their full image path, so the COPY to / brings /opt and every folder with a fixed time.
+    const ext = fs.statSync(path.join(layers, first, 'opt', 'extensions', 'telemetry'));
     expect(ext.mode & 0o777).toBe(0o755);
     expect(ext.mtime).toEqual(LAYER_MTIME);
-    expect(fs.statSync(path.join(layers, first, 'telemetry')).mtime).toEqual(LAYER_MTIME);
-    expect(fs.statSync(path.join(layers, first, 'telemetry', 'lib.py')).mode & 0o777).toBe(0o644);
-    expect(fs.statSync(path.join(layers, second, 'wrapper.sh')).mode & 0o777).toBe(0o755);
+    for (const dir of ['', 'opt', 'opt/telemetry', 'opt/extensions']) {
+      expect(fs.statSync(path.join(layers, first, dir)).mtime).toEqual(LAYER_MTIME);
+    }
+    expect(fs.statSync(path.join(layers, first, 'opt', 'telemetry', 'lib.py')).mode & 0o777).toBe(0o644);
+    expect(fs.statSync(path.join(layers, second, 'opt', 'wrapper.sh')).mode & 0o777).toBe(0o755);
   });
 
   test('one layer used by functions with different code: the same layer folder and bytes in each context', () => {
@@ -98,9 +105,9 @@ describe('ExtensionImageLayer in a generated image', () => {
     new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerAsset(zipPath)] });
     const context = contextOf(app, Template.fromStack(stack));
     const [layerDir] = fs.readdirSync(path.join(context, 'layers'));
-    expect(fs.readFileSync(path.join(context, 'layers', layerDir, 'python', 'shared.py'), 'utf8')).toBe('SHARED = 1\n');
-    expect(fs.statSync(path.join(context, 'layers', layerDir, 'extensions', 'agent')).mode & 0o777).toBe(0o755);
-    expect(fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8')).toMatch(/^COPY layers\/0-[0-9a-f]{16}\/ \/opt\/$/m);
+    expect(fs.readFileSync(path.join(context, 'layers', layerDir, 'opt', 'python', 'shared.py'), 'utf8')).toBe('SHARED = 1\n');
+    expect(fs.statSync(path.join(context, 'layers', layerDir, 'opt', 'extensions', 'agent')).mode & 0o777).toBe(0o755);
+    expect(fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8')).toMatch(/^COPY layers\/0-[0-9a-f]{16}\/ \/$/m);
   });
 
   test('a zip entry outside the layer is refused', () => {

@@ -1,0 +1,119 @@
+/**
+ * Extension image layers for real: a Python function on the AWS base image (stand-in) with an
+ * external extension from a directory, an adapter-style extension copied from a publisher's
+ * layer image, a wrapper script and a shared library from a layer .zip; built with podman and
+ * run under the RIE, whose Extensions API must see both extensions register.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import AdmZip from 'adm-zip';
+import { Stack } from 'aws-cdk-lib';
+import { engine, engineEnv, HOST_ARCH, synth } from './helpers';
+import { BaseImage, ExtensionImageLayer, LambdaContainerFunction } from '../src';
+import { buildArguments, buildFunction, localTag } from '../src/cli/build';
+import { findFunction } from '../src/cli/cloud-assembly';
+import { invokeFunction } from '../src/cli/invoke';
+
+const env = engineEnv();
+Object.assign(process.env, env);
+const ADAPTER_IMAGE = 'localhost/e2e/adapter-layer:1';
+
+/** An external extension: registers with the Extensions API, records its id in /tmp, follows events. */
+const EXTENSION = `#!/usr/bin/python3
+import json, os, sys, urllib.request
+api = os.environ["AWS_LAMBDA_RUNTIME_API"]
+name = os.path.basename(sys.argv[0])
+req = urllib.request.Request(f"http://{api}/2020-01-01/extension/register", data=json.dumps({"events": ["INVOKE", "SHUTDOWN"]}).encode(), headers={"Lambda-Extension-Name": name}, method="POST")
+with urllib.request.urlopen(req) as r:
+    ext_id = r.headers["Lambda-Extension-Identifier"]
+with open(f"/tmp/extension-{name}", "w") as f:
+    f.write(ext_id)
+print(f"[{name}] registered", flush=True)
+while True:
+    with urllib.request.urlopen(urllib.request.Request(f"http://{api}/2020-01-01/extension/event/next", headers={"Lambda-Extension-Identifier": ext_id})) as r:
+        event = json.load(r)
+    if event["eventType"] == "SHUTDOWN":
+        break
+`;
+
+const HANDLER = `import os
+import shared_lib
+
+
+def handler(event, context):
+    return {
+        "extensions": sorted(f[len("extension-"):] for f in os.listdir("/tmp") if f.startswith("extension-")),
+        "wrapped_by": os.environ.get("WRAPPED_BY"),
+        "shared": shared_lib.VALUE,
+        "event": event,
+    }
+`;
+
+function tree(files: Record<string, { content: string | Buffer; mode?: number }>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-e2e-ext-'));
+  for (const [rel, { content, mode }] of Object.entries(files)) {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+    if (mode) fs.chmodSync(p, mode);
+  }
+  return dir;
+}
+
+let assembly: string;
+
+beforeAll(() => {
+  // A publisher's layer image, as the Lambda Web Adapter ships one: FROM scratch, one executable at the root.
+  const adapter = tree({ 'lambda-adapter': { content: EXTENSION, mode: 0o755 }, 'Dockerfile': { content: 'FROM scratch\nCOPY lambda-adapter /lambda-adapter\n' } });
+  engine(['build', '--quiet', '--tag', ADAPTER_IMAGE, adapter], env);
+
+  const probe = tree({ 'extensions/probe': { content: EXTENSION, mode: 0o755 } });
+  const wrapper = tree({ 'wrapper.sh': { content: '#!/bin/sh\nexport WRAPPED_BY=wrapper.sh\nexec "$@"\n' } });
+  const zip = new AdmZip();
+  zip.addFile('python/shared_lib.py', Buffer.from('VALUE = "from the layer zip"\n'), '', 0o644 << 16);
+  const zipPath = path.join(tree({}), 'shared-layer.zip');
+  zip.writeZip(zipPath);
+
+  const layers = [
+    ExtensionImageLayer.fromDirectory(probe),
+    ExtensionImageLayer.fromImage(ADAPTER_IMAGE, { source: '/lambda-adapter', destination: '/opt/extensions/lambda-adapter' }),
+    ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh')),
+    ExtensionImageLayer.fromLayerAsset(zipPath),
+  ];
+  assembly = synth('extensions', app => {
+    const stack = new Stack(app, 'Extensions');
+    for (const name of ['First', 'Second']) {
+      new LambdaContainerFunction(stack, name, {
+        baseImage: BaseImage.python('3.13'),
+        code: tree({ 'app.py': { content: `${HANDLER}\nNAME = "${name}"\n` } }),
+        cmd: ['app.handler'],
+        imageLayers: layers,
+        architecture: HOST_ARCH,
+      });
+    }
+  });
+});
+
+test('both extensions register with the Extensions API, the wrapper runs, the zip layer is importable', async () => {
+  const result = await invokeFunction(assembly, 'First', Buffer.from('{"ping":1}'), { engine: 'podman', rie: env.E2E_RIE });
+  expect(JSON.parse(result.body)).toEqual({ extensions: ['lambda-adapter', 'probe'], wrapped_by: 'wrapper.sh', shared: 'from the layer zip', event: { ping: 1 } });
+  expect(result.logs).toMatch(/External agent probe \(\S+\) registered, subscribed to \[INVOKE SHUTDOWN\]/);
+  expect(result.logs).toMatch(/External agent lambda-adapter \(\S+\) registered/);
+});
+
+test('the same layers in two functions with different code give identical image layers, even without a build cache', () => {
+  const layersOf = (image: string) => JSON.parse(engine(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', image], env)) as string[];
+  const base = layersOf(`public.ecr.aws/lambda/python:3.13-${HOST_ARCH.name}`);
+  const first = layersOf(buildFunction(assembly, 'First', { engine: 'podman', quiet: true }).tag);
+  // The second one from scratch: equal layers must come from equal bytes, not from the cache.
+  const asset = findFunction(assembly, 'Second').asset!;
+  execFileSync('podman', [...buildArguments(asset).slice(0, -1), '--no-cache', '.'], { cwd: asset.directory, env, stdio: 'pipe' });
+  const second = layersOf(localTag(asset));
+  // base, then the four extension layers (identical), then the code (different).
+  expect(first.slice(0, base.length)).toEqual(base);
+  expect(first.slice(base.length, base.length + 4)).toEqual(second.slice(base.length, base.length + 4));
+  expect(first[first.length - 1]).not.toEqual(second[second.length - 1]);
+  expect(first.length).toBe(base.length + 5);
+});
