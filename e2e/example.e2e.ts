@@ -99,9 +99,12 @@ describe('invoked under the Runtime Interface Emulator', () => {
     }
   });
 
-  test('the thumbnailer image has Pillow and boto3 (its own output is skipped without S3)', async () => {
+  test('the thumbnailer image has Pillow, boto3 and its layers (its own output is skipped without S3)', async () => {
     const result = await invoke('Thumbnailer', { Records: [{ s3: { bucket: { name: 'b' }, object: { key: 'thumbnails/x.jpg' } } }] });
     expect(JSON.parse(result.body)).toEqual({ thumbnails: [] });
+    // Its image layers: the telemetry extension registered and saw the invocation.
+    expect(result.logs).toMatch(/External agent telemetry \(\S+\) registered, subscribed to \[INVOKE SHUTDOWN\]/);
+    expect(result.logs).toMatch(/\[telemetry\] invoke \S+/);
   });
 
   test('the custom runtime answers through its shell bootstrap', async () => {

@@ -2,7 +2,8 @@
  * The example app: a realistic set of container-image functions.
  *
  * - an S3-triggered thumbnailer on the AWS Python base image (arm64), Pillow installed from
- *   requirements.txt in its own layer;
+ *   requirements.txt in its own layer, with three extension image layers: an external extension
+ *   (a directory with extensions/), a wrapper script, and a shared library in a layer's layout;
  * - a Node.js function on a plain Debian Node image + the Runtime Interface Client (x86_64);
  * - one image serving two functions with different CMDs (x86_64);
  * - a custom runtime (`bootstrap`) on the OS-only Amazon Linux 2023 base image (arm64).
@@ -15,9 +16,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
-import { BaseImage, FunctionImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
+import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
 
 const fn = (name: string) => path.join(__dirname, 'functions', name);
+const layer = (name: string) => path.join(__dirname, 'layers', name);
 
 export interface ExampleStackProps extends StackProps {
   /**
@@ -41,6 +43,12 @@ export class ExampleStack extends Stack {
       code: fn('thumbnailer'),
       dependencies: fn('thumbnailer/requirements.txt'),
       cmd: ['app.handler'],
+      // What Lambda layers would give a .zip function, baked into the image before the code.
+      imageLayers: [
+        ExtensionImageLayer.fromDirectory(layer('telemetry')), //           extensions/telemetry → /opt/extensions
+        ExtensionImageLayer.wrapperScript(layer('wrapper/start-runtime.sh')), // AWS_LAMBDA_EXEC_WRAPPER
+        ExtensionImageLayer.fromLayerAsset(layer('image-utils')), //      python/ → /opt/python (or a layer .zip)
+      ],
       architecture: arm64,
       memorySize: 1024,
       timeout: Duration.seconds(30),

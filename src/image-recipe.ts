@@ -67,6 +67,8 @@ export interface RecipeLayer {
 
 /** Build-context folder of the layers' files (each staged under its full image path). */
 export const CONTEXT_LAYERS_DIR = 'layers';
+/** How each layer's comment starts in a generated Dockerfile (the summary lists them). */
+export const LAYER_COMMENT_PREFIX = 'layer: ';
 /** Where a publisher image's layer is assembled in its own stage. */
 const LAYER_STAGE_ROOT = '/layer';
 /** The fixed timestamp of layer files and folders (2000-01-01T00:00:00Z), in `touch -t` form. */
@@ -105,7 +107,7 @@ export function functionImageRecipe(input: RecipeInput): DockerfileModel {
     I.workdir('/'),
   ];
   layers.forEach((layer, i) => {
-    copies.push(I.comment(layer.description));
+    copies.push(I.comment(`${LAYER_COMMENT_PREFIX}${layer.description}`));
     if (layer.image) {
       const name = `layer-${i}`;
       const target = `${LAYER_STAGE_ROOT}${layer.destination.replace(/\/+$/, '')}`;

@@ -23,7 +23,7 @@ describe('readImageFunctions', () => {
     expect(fns[0].asset?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(fns[0].asset?.hash).toBe(fns[1].asset?.hash);
     expect(fns[1].imageConfig).toEqual({ Command: ['app.b'] });
-    expect(describeDockerfile(path.join(fns[0].asset!.directory, 'Dockerfile'))).toEqual({ finalFrom: 'public.ecr.aws/lambda/python:3.13-x86_64', generated: true });
+    expect(describeDockerfile(path.join(fns[0].asset!.directory, 'Dockerfile'))).toEqual({ finalFrom: 'public.ecr.aws/lambda/python:3.13-x86_64', generated: true, layers: [] });
   });
 
   test('explains what to do when the directory is not a cloud assembly', () => {

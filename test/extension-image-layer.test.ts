@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { newStack, tempTree } from './util';
 import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction } from '../src';
 import { LAYER_MTIME } from '../src/build-context';
+import { summarize } from '../src/cli/summary';
 
 const GOLDEN = path.join(__dirname, 'golden');
 
@@ -171,5 +172,12 @@ describe('ExtensionImageLayer in a generated image', () => {
     const context = tempTree({ Dockerfile: 'FROM public.ecr.aws/lambda/python:3.13\n' });
     expect(() => new LambdaContainerFunction(stack, 'Fn', { buildContext: context, imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir())] }))
       .toThrow(/TestStack\/Fn: invalid imageLayers \(1 layer\)/);
+  });
+
+  test('the summary lists a function\'s image layers', () => {
+    const { app, stack } = newStack();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir())] });
+    app.synth();
+    expect(summarize(app.outdir)).toMatch(/^ {2}image layers {2}fromDirectory\(telemetry\)$/m);
   });
 });

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { GENERATED_HEADER } from '../image-recipe';
+import { GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../image-recipe';
 
 /** A container-image function found in a cloud assembly. */
 export interface ImageFunction {
@@ -101,12 +101,14 @@ export function findFunction(assemblyDir: string, name: string): ImageFunction {
     : `"${name}" matches several functions (${matches.map(f => f.path).join(', ')}): give the full construct path`);
 }
 
-/** The FROM line of the final stage of a Dockerfile, and whether this library generated it. */
-export function describeDockerfile(file: string): { finalFrom?: string; generated: boolean } {
-  if (!fs.existsSync(file)) return { generated: false };
+/** The FROM line of the final stage of a Dockerfile, whether this library generated it, and its extension layers. */
+export function describeDockerfile(file: string): { finalFrom?: string; generated: boolean; layers: string[] } {
+  if (!fs.existsSync(file)) return { generated: false, layers: [] };
   const text = fs.readFileSync(file, 'utf8');
   const froms = [...text.matchAll(/^FROM\s+(?:--platform=\S+\s+)?(\S+)/gim)].map(m => m[1]);
-  return { finalFrom: froms[froms.length - 1], generated: text.startsWith(`# ${GENERATED_HEADER}`) };
+  const generated = text.startsWith(`# ${GENERATED_HEADER}`);
+  const layers = generated ? [...text.matchAll(new RegExp(`^# ${LAYER_COMMENT_PREFIX}(.*)$`, 'gm'))].map(m => m[1]) : [];
+  return { finalFrom: froms[froms.length - 1], generated, layers };
 }
 
 function readJson(file: string): any {

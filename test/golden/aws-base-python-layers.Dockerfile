@@ -7,11 +7,11 @@ RUN TZ=UTC touch -t 200001010000.00 /layer /layer/opt /layer/opt/extensions /lay
 FROM public.ecr.aws/lambda/python:3.13-x86_64
 # Layers and extensions: stable, right after the base, so dependency and code changes never rebuild them.
 WORKDIR /
-# fromImage(public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1)
+# layer: fromImage(public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1)
 COPY --from=layer-0 /layer/ /
-# fromDirectory(telemetry)
+# layer: fromDirectory(telemetry)
 COPY layers/1-<hash>/ /
-# wrapperScript(wrapper.sh)
+# layer: wrapperScript(wrapper.sh)
 COPY layers/2-<hash>/ /
 WORKDIR ${LAMBDA_TASK_ROOT}
 # Dependencies: their own layer, before the code, so a code change does not reinstall them.

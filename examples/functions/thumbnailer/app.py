@@ -7,6 +7,7 @@ import os
 import urllib.parse
 
 import boto3
+from image_utils import thumbnail_key  # from the image-utils layer (/opt/python)
 from PIL import Image
 
 s3 = boto3.client("s3")
@@ -26,7 +27,7 @@ def handler(event, context):
         image.thumbnail((SIZE, SIZE))
         out = io.BytesIO()
         image.convert("RGB").save(out, format="JPEG")
-        target = PREFIX + key.rsplit(".", 1)[0] + ".jpg"
+        target = thumbnail_key(key, PREFIX)
         s3.put_object(Bucket=bucket, Key=target, Body=out.getvalue(), ContentType="image/jpeg")
         written.append({"bucket": bucket, "key": target, "size": list(image.size)})
     return {"thumbnails": written}
