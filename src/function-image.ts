@@ -10,6 +10,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BaseImage } from './base-image';
 import { contextHash, DEFAULT_CODE_EXCLUDES, stageContext } from './build-context';
 import { dependencyKindOf, KNOWN_MANIFESTS } from './dependencies';
+import { lintDockerfile } from './dockerfile/lint';
 import { renderDockerfile } from './dockerfile/render';
 import { ExtensionImageLayer, layerContentHash } from './extension-image-layer';
 import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, functionImageRecipe, RecipeLayer, TASK_ROOT } from './image-recipe';
@@ -385,6 +386,7 @@ class DockerfileImage extends FunctionImage {
     if (this.options.platform && this.options.platform.platform !== platform) {
       fail(scope, 'platform', JSON.stringify(this.options.platform.platform), `it contradicts the function's architecture ${architecture} (which needs ${platform}); the image would fail with "exec format error"`, 'remove platform (it follows architecture) or set architecture to match it');
     }
+    lintOwnDockerfile(scope, path.join(dir, file), file);
     const stack = Stack.of(scope);
     const key = crypto.createHash('sha256')
       .update(JSON.stringify([dir, file, this.options.buildArgs ?? {}, this.options.target ?? '', this.options.exclude ?? [], platform]))
@@ -404,6 +406,18 @@ class DockerfileImage extends FunctionImage {
       imageHasCmd: true,
       addResourceMetadata: resource => asset.addResourceMetadata(resource, 'Code.ImageUri'),
     };
+  }
+}
+
+/** Your Dockerfile's lint findings, as annotations on the function (credentials fail the synth). */
+function lintOwnDockerfile(scope: IConstruct, file: string, display: string): void {
+  for (const finding of lintDockerfile(fs.readFileSync(file, 'utf8'))) {
+    const text = `${display}:${finding.line}: ${finding.message}. Fix: ${finding.fix}.`;
+    if (finding.severity === 'error') {
+      Annotations.of(scope).addError(text);
+    } else {
+      Annotations.of(scope).addWarningV2(`cdk-lambda-container:dockerfile-${finding.rule}`, text);
+    }
   }
 }
 

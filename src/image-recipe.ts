@@ -112,10 +112,14 @@ export function functionImageRecipe(input: RecipeInput): DockerfileModel {
       const name = `layer-${i}`;
       const target = `${LAYER_STAGE_ROOT}${layer.destination.replace(/\/+$/, '')}`;
       const created = target.split('/').slice(1).map((_, j, parts) => '/' + parts.slice(0, j + 1).join('/'));
-      imageStages.push({ from: input.base, name, instructions: [
-        I.copy(layer.image.source, target, { from: layer.image.uri }),
-        I.run(`TZ=UTC touch -t ${LAYER_TIMESTAMP} ${created.join(' ')}`),
-      ] });
+      imageStages.push({
+        from: input.base,
+        name,
+        instructions: [
+          I.copy(layer.image.source, target, { from: layer.image.uri }),
+          I.run(`TZ=UTC touch -t ${LAYER_TIMESTAMP} ${created.join(' ')}`),
+        ],
+      });
       copies.push(I.copy(`${LAYER_STAGE_ROOT}/`, '/', { from: name }));
     } else {
       copies.push(I.copy(`${layer.contextDir}/`, '/'));

@@ -142,7 +142,9 @@ describe('ExtensionImageLayer in a generated image', () => {
     const a = tempTree({ 'lib/x.so': 'a' });
     const b = tempTree({ 'lib/x.so': 'b' });
     new LambdaContainerFunction(stack, 'Fn', {
-      baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'],
+      baseImage: BaseImage.python('3.13'),
+      code: tempTree({ 'app.py': '' }),
+      cmd: ['app.handler'],
       imageLayers: [ExtensionImageLayer.fromDirectory(a), ExtensionImageLayer.fromDirectory(b), ExtensionImageLayer.fromImage('example.com/agent')],
     });
     const annotations = Annotations.fromStack(stack);

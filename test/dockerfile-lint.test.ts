@@ -1,0 +1,78 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { newStack, tempTree } from './util';
+import { LambdaContainerFunction } from '../src';
+import { lintDockerfile, parseDockerfile } from '../src/dockerfile/lint';
+
+const rules = (text: string) => lintDockerfile(text).map(f => `${f.line}:${f.severity}:${f.rule}`);
+
+describe('parseDockerfile', () => {
+  test('joins continuations, skips comments, numbers stages', () => {
+    expect(parseDockerfile('# c\nFROM a AS b\nRUN x \\\n  # inner\n  && y\nFROM c\nCMD ["z"]\n')).toEqual([
+      { keyword: 'FROM', args: 'a AS b', line: 2, stage: 0 },
+      { keyword: 'RUN', args: 'x    && y', line: 3, stage: 0 },
+      { keyword: 'FROM', args: 'c', line: 6, stage: 1 },
+      { keyword: 'CMD', args: '["z"]', line: 7, stage: 1 },
+    ]);
+  });
+});
+
+describe('lintDockerfile', () => {
+  test('a Dockerfile as AWS advises has no finding', () => {
+    expect(rules([
+      'FROM public.ecr.aws/lambda/python:3.13 AS build',
+      'RUN dnf install -y gcc',
+      'FROM public.ecr.aws/lambda/python:3.13',
+      'COPY requirements.txt ${LAMBDA_TASK_ROOT}/',
+      'RUN pip install -r requirements.txt --target ${LAMBDA_TASK_ROOT}',
+      'COPY . ${LAMBDA_TASK_ROOT}/',
+      'WORKDIR /var/task',
+      'ENTRYPOINT ["/lambda-entrypoint.sh"]',
+      'CMD ["app.handler"]',
+    ].join('\n'))).toEqual([]);
+  });
+
+  test('credentials in ARG or ENV are errors, by name or by value, in any stage', () => {
+    expect(rules([
+      'FROM alpine AS fetch',
+      'ARG AWS_SECRET_ACCESS_KEY',
+      'ENV DB_PASSWORD=hunter2 REGION=us-east-1',
+      'FROM public.ecr.aws/lambda/python:3.13',
+      'ENV KEY_ID AKIAIOSFODNN7EXAMPLE',
+      'ENV LOG_LEVEL=debug',
+    ].join('\n'))).toEqual(['2:error:credentials', '3:error:credentials', '5:error:credentials']);
+  });
+
+  test('relative ENTRYPOINT and WORKDIR in the final stage are warnings', () => {
+    expect(rules('FROM x\nWORKDIR app\nENTRYPOINT ["bootstrap"]\n')).toEqual(['2:warning:relative-workdir', '3:warning:relative-entrypoint']);
+    expect(rules('FROM x\nENTRYPOINT ./run.sh\n')).toEqual(['2:warning:relative-entrypoint']);
+    expect(rules('FROM x\nENTRYPOINT ["${RUNTIME}"]\n')).toEqual([]);
+  });
+
+  test('instructions Lambda ignores', () => {
+    expect(rules('FROM x\nEXPOSE 8080\nHEALTHCHECK CMD true\nVOLUME /data\nSTOPSIGNAL SIGTERM\n'))
+      .toEqual(['2:warning:ignored-instruction', '3:warning:ignored-instruction', '4:warning:ignored-instruction', '5:warning:ignored-instruction']);
+  });
+
+  test('a single-stage build that installs compilers', () => {
+    expect(rules('FROM debian:12\nRUN apt-get update && apt-get install -y build-essential python3\n')).toEqual(['2:warning:single-stage-compilers']);
+    expect(rules('FROM x AS build\nRUN apt-get install -y gcc\nFROM y\n')).toEqual([]);
+  });
+
+  test('code copied before the dependencies are installed', () => {
+    const findings = lintDockerfile('FROM x\nCOPY . /var/task/\nRUN npm ci --omit=dev\n');
+    expect(findings.map(f => f.rule)).toEqual(['code-before-dependencies']);
+    expect(findings[0].message).toMatch(/line 2/);
+    expect(rules('FROM x\nCOPY --from=build . /var/task/\nRUN pip install -r r.txt\n')).toEqual([]);
+  });
+});
+
+describe('your Dockerfile is linted at synth', () => {
+  test('findings become annotations on the function, with file, line and fix; credentials are errors', () => {
+    const { stack } = newStack();
+    const context = tempTree({ Dockerfile: 'FROM public.ecr.aws/lambda/python:3.13\nARG API_KEY\nEXPOSE 80\nCMD ["app.handler"]\n' });
+    new LambdaContainerFunction(stack, 'Fn', { buildContext: context });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasError('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:2: ARG API_KEY looks like a credential.*Fix: pass it as a build secret'));
+    annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:3: Lambda ignores EXPOSE.*Fix: remove EXPOSE'));
+  });
+});
