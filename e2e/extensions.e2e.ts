@@ -72,7 +72,7 @@ beforeAll(() => {
   const probe = tree({ 'extensions/probe': { content: EXTENSION, mode: 0o755 } });
   const wrapper = tree({ 'wrapper.sh': { content: '#!/bin/sh\nexport WRAPPED_BY=wrapper.sh\nexec "$@"\n' } });
   const zip = new AdmZip();
-  zip.addFile('python/shared_lib.py', Buffer.from('VALUE = "from the layer zip"\n'), '', 0o644 << 16);
+  zip.addFile('python/shared_lib.py', Buffer.from('VALUE = "from the layer zip"\n'), '', 0o644 * 0x10000);
   const zipPath = path.join(tree({}), 'shared-layer.zip');
   zip.writeZip(zipPath);
 

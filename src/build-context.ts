@@ -35,7 +35,15 @@ export interface ContextSpec {
   /** Anything else that changes the built image without being in the context (e.g. the platform). */
   readonly extraHash: string;
   /** Extension layers' files, each under its own context folder at their full image path, with their content hash. */
-  readonly layers?: ReadonlyArray<{ readonly dir: string; readonly hash: string; readonly destination: string; readonly files: readonly LayerFile[] }>;
+  readonly layers?: readonly StagedLayer[];
+}
+
+/** A layer's files as a context holds them: `dir/<destination>/<relative path>`. */
+export interface StagedLayer {
+  readonly dir: string;
+  readonly hash: string;
+  readonly destination: string;
+  readonly files: readonly LayerFile[];
 }
 
 /**

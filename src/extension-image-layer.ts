@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
-import { LayerFile, LayerPlan, OPT_DIR } from './layer-plan';
+import { LayerFile, LayerPlan, OPT_DIR, permissionBits } from './layer-plan';
 
 /** Options of {@link ExtensionImageLayer.fromDirectory}. */
 export interface DirectoryLayerOptions {
@@ -174,7 +174,9 @@ class ImageLayer extends ExtensionImageLayer {
   }
 }
 
-function singleFile(kind: string, file: string, options: FileLayerOptions, env: (destination: string) => Record<string, string>, mode: number): ExtensionImageLayer {
+type HookEnvironment = (destination: string) => Record<string, string>;
+
+function singleFile(kind: string, file: string, options: FileLayerOptions, env: HookEnvironment, mode: number): ExtensionImageLayer {
   const destination = options.destination ?? `${OPT_DIR}/${path.basename(file)}`;
   const description = `${kind}(${JSON.stringify(file)})`;
   return new ContextLayer(kind, file, () => {
@@ -203,7 +205,7 @@ function directoryFiles(directory: string, what: string): LayerFile[] {
       } else if (stat.isDirectory()) {
         walk(full, relativePath);
       } else if (stat.isFile()) {
-        files.push({ relativePath, mode: stat.mode & 0o777, size: stat.size, source: full });
+        files.push({ relativePath, mode: permissionBits(stat.mode), size: stat.size, source: full });
       }
     }
   };
@@ -226,7 +228,7 @@ function zipFiles(zipPath: string): LayerFile[] {
       if (relativePath.startsWith('../') || relativePath.startsWith('/')) {
         throw new Error(`ExtensionImageLayer.fromLayerAsset(${JSON.stringify(zipPath)}): entry ${JSON.stringify(e.entryName)} points outside the layer. Fix: rebuild the .zip with relative paths.`);
       }
-      const unixMode = (e.attr >>> 16) & 0o777;
+      const unixMode = permissionBits(Math.floor(e.attr / 0x10000)); // the high 16 bits hold st_mode
       const data = e.getData();
       // Zips made on Windows record no unix mode: files are readable, extensions executable.
       const mode = unixMode || (relativePath.startsWith('extensions/') ? 0o755 : 0o644);

@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BaseImage } from './base-image';
-import { contextHash, DEFAULT_CODE_EXCLUDES, stageContext } from './build-context';
+import { contextHash, DEFAULT_CODE_EXCLUDES, StagedLayer, stageContext } from './build-context';
 import { dependencyKindOf, KNOWN_MANIFESTS } from './dependencies';
 import { lintDockerfile } from './dockerfile/lint';
 import { renderDockerfile } from './dockerfile/render';
@@ -310,7 +310,7 @@ class GeneratedImage extends FunctionImage {
         Annotations.of(scope).addWarningV2('cdk-lambda-container:layerImageNotPinned', `${plan.description} is not pinned: each build copies whatever the reference points to then. Pin a version tag or a digest (@sha256:…).`);
       }
     }
-    const context: Array<{ dir: string; hash: string; destination: string; files: LayerPlan['files'] & object }> = [];
+    const context: StagedLayer[] = [];
     const recipe: RecipeLayer[] = plans.map((plan, i) => {
       if (!plan.files) {
         return { description: plan.label, image: plan.image, destination: plan.destination };

@@ -253,7 +253,8 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
     if (props.buildArgs) {
       throw new Error(formatProblem(constructPath, { prop: 'buildArgs', value: '(set)', message: 'generated Dockerfiles take no build arguments', fix: 'remove buildArgs, or bring your own Dockerfile' }));
     }
-    return FunctionImage.fromBuild({ baseImage: props.baseImage, code: props.code, dependencies: props.dependencies, exclude: props.exclude, layers: props.imageLayers });
+    const { baseImage, code, dependencies, exclude } = props;
+    return FunctionImage.fromBuild({ baseImage, code, dependencies, exclude, layers: props.imageLayers });
   }
   if (props.imageLayers) {
     throw new Error(formatProblem(constructPath, { prop: 'imageLayers', value: `(${props.imageLayers.length} layer${props.imageLayers.length === 1 ? '' : 's'})`, message: 'layers are added to generated Dockerfiles; with your own Dockerfile this library does not edit it', fix: 'copy the layer into your Dockerfile\'s final stage (COPY --from=<layer image> /opt /opt), or use baseImage + code' }));

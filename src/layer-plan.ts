@@ -65,6 +65,16 @@ export interface LayerCheck {
   readonly environment: Record<string, string>;
 }
 
+/** Whether any execute bit (user, group, other) is set. */
+export function isExecutable(mode: number): boolean {
+  return [0o100, 0o10, 0o1].some(bit => Math.floor(mode / bit) % 2 === 1);
+}
+
+/** The permission bits of a file mode (what `mode & 0o777` gives). */
+export function permissionBits(mode: number): number {
+  return mode % 0o1000;
+}
+
 const posixJoin = (dir: string, rel: string) => `${dir.replace(/\/+$/, '')}/${rel}`;
 const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir + '/');
 
@@ -95,7 +105,7 @@ export function checkLayers(plans: readonly LayerPlan[]): LayerCheck {
       const p = posixJoin(plan.destination, file.relativePath);
       if (isUnder(p, EXTENSIONS_DIR) && p.slice(EXTENSIONS_DIR.length + 1).split('/').length === 1) {
         extensions.set(p, plan.description);
-        if (!file.linkTarget && (file.mode & 0o111) === 0) notExecutable.push(`${p} (from ${plan.description})`);
+        if (!file.linkTarget && !isExecutable(file.mode)) notExecutable.push(`${p} (from ${plan.description})`);
       }
     });
     if (plan.image && isUnder(plan.destination, EXTENSIONS_DIR) && plan.destination !== EXTENSIONS_DIR) {

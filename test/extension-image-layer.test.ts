@@ -73,13 +73,13 @@ describe('ExtensionImageLayer in a generated image', () => {
     const [first, second] = fs.readdirSync(layers).sort();
     // Staged at their full image path, so the COPY to / brings /opt and every folder with a fixed time.
     const ext = fs.statSync(path.join(layers, first, 'opt', 'extensions', 'telemetry'));
-    expect(ext.mode & 0o777).toBe(0o755);
+    expect(ext.mode % 0o1000).toBe(0o755);
     expect(ext.mtime).toEqual(LAYER_MTIME);
     for (const dir of ['', 'opt', 'opt/telemetry', 'opt/extensions']) {
       expect(fs.statSync(path.join(layers, first, dir)).mtime).toEqual(LAYER_MTIME);
     }
-    expect(fs.statSync(path.join(layers, first, 'opt', 'telemetry', 'lib.py')).mode & 0o777).toBe(0o644);
-    expect(fs.statSync(path.join(layers, second, 'opt', 'wrapper.sh')).mode & 0o777).toBe(0o755);
+    expect(fs.statSync(path.join(layers, first, 'opt', 'telemetry', 'lib.py')).mode % 0o1000).toBe(0o644);
+    expect(fs.statSync(path.join(layers, second, 'opt', 'wrapper.sh')).mode % 0o1000).toBe(0o755);
   });
 
   test('one layer used by functions with different code: the same layer folder and bytes in each context', () => {
@@ -99,15 +99,15 @@ describe('ExtensionImageLayer in a generated image', () => {
   test('fromLayerAsset reads a layer .zip: paths under /opt, unix modes kept', () => {
     const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
     const zip = new AdmZip();
-    zip.addFile('python/shared.py', Buffer.from('SHARED = 1\n'), '', 0o644 << 16);
-    zip.addFile('extensions/agent', Buffer.from('#!/bin/sh\n'), '', 0o755 << 16);
+    zip.addFile('python/shared.py', Buffer.from('SHARED = 1\n'), '', 0o644 * 0x10000);
+    zip.addFile('extensions/agent', Buffer.from('#!/bin/sh\n'), '', 0o755 * 0x10000);
     const zipPath = path.join(tempTree({}), 'layer.zip');
     zip.writeZip(zipPath);
     new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerAsset(zipPath)] });
     const context = contextOf(app, Template.fromStack(stack));
     const [layerDir] = fs.readdirSync(path.join(context, 'layers'));
     expect(fs.readFileSync(path.join(context, 'layers', layerDir, 'opt', 'python', 'shared.py'), 'utf8')).toBe('SHARED = 1\n');
-    expect(fs.statSync(path.join(context, 'layers', layerDir, 'opt', 'extensions', 'agent')).mode & 0o777).toBe(0o755);
+    expect(fs.statSync(path.join(context, 'layers', layerDir, 'opt', 'extensions', 'agent')).mode % 0o1000).toBe(0o755);
     expect(fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8')).toMatch(/^COPY layers\/0-[0-9a-f]{16}\/ \/$/m);
   });
 
