@@ -36,6 +36,8 @@ export interface ContextSpec {
   readonly extraHash: string;
   /** Extension layers' files, each under its own context folder at their full image path, with their content hash. */
   readonly layers?: readonly StagedLayer[];
+  /** Other files of the context: `name` (a context path) copied from the host file `source`. */
+  readonly files?: ReadonlyArray<{ readonly name: string; readonly source: string }>;
 }
 
 /** A layer's files as a context holds them: `dir/<destination>/<relative path>`. */
@@ -91,6 +93,10 @@ export function contextHash(spec: ContextSpec): string {
     add(layer.dir);
     add(layer.hash);
   }
+  for (const file of spec.files ?? []) {
+    add(file.name);
+    add(crypto.createHash('sha256').update(fs.readFileSync(file.source)).digest('hex'));
+  }
   return h.digest('hex');
 }
 
@@ -120,6 +126,10 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
   FileSystem.copyDirectory(spec.codeDir, codeTarget, copyOptions(spec.codeExclude));
   for (const layer of spec.layers ?? []) {
     stageLayer(path.join(tmp, layer.dir), layer.destination, layer.files);
+  }
+  for (const file of spec.files ?? []) {
+    fs.mkdirSync(path.dirname(path.join(tmp, file.name)), { recursive: true });
+    fs.copyFileSync(file.source, path.join(tmp, file.name));
   }
   try {
     fs.renameSync(tmp, target);

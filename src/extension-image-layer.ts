@@ -5,8 +5,10 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
+import { Token } from 'aws-cdk-lib';
 import { LayerFile, LayerPlan, OPT_DIR, permissionBits } from './layer-plan';
 
 /** Options of {@link ExtensionImageLayer.fromDirectory}. */
@@ -45,6 +47,30 @@ export interface ImageLayerOptions {
    * @default false
    */
   readonly allowOutsideOpt?: boolean;
+}
+
+/** Options of {@link ExtensionImageLayer.fromLayerVersionArn}. */
+export interface LayerVersionArnOptions {
+  /**
+   * An AWS config or shared-credentials file (INI) that can call `lambda:GetLayerVersion` on
+   * the layer, passed to the image build as a build secret (cdk-assets: `--secret
+   * id=lambda-layer-credentials,src=<file>`). Only its path is written to the cloud assembly;
+   * its content never enters an image layer, the image history or the Dockerfile.
+   * @default - $CDK_LAMBDA_CONTAINER_LAYER_CREDENTIALS at synth, else ~/.aws/credentials
+   */
+  readonly credentialsFile?: string;
+
+  /**
+   * Profile of that file to use.
+   * @default - the default profile
+   */
+  readonly profile?: string;
+
+  /**
+   * Image of the throwaway stage that fetches the layer; it needs python3 and boto3.
+   * @default - AWS's Python 3.13 base image for the function's architecture
+   */
+  readonly fetcherImage?: string;
 }
 
 /** Options of the single-file layers (wrapper script, runtime hooks). */
@@ -94,6 +120,16 @@ export abstract class ExtensionImageLayer {
       }
       return directoryFiles(zipOrDirectory, 'layer asset (a .zip file or a directory)');
     }, OPT_DIR, false);
+  }
+
+  /**
+   * A published Lambda layer version (yours, a partner's, or AWS's), fetched while the image
+   * builds — in a throwaway stage that receives credentials as a build secret and ends
+   * `FROM scratch` with the layer's files only — and copied to `/opt`. No credential is ever
+   * in an image layer, the image history, the Dockerfile or the asset manifest's build args.
+   */
+  public static fromLayerVersionArn(layerVersionArn: string, options: LayerVersionArnOptions = {}): ExtensionImageLayer {
+    return new ArnLayer(layerVersionArn, options);
   }
 
   /**
@@ -175,6 +211,30 @@ class ImageLayer extends ExtensionImageLayer {
 }
 
 type HookEnvironment = (destination: string) => Record<string, string>;
+
+/** `arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>` */
+const LAYER_VERSION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/;
+
+class ArnLayer extends ExtensionImageLayer {
+  constructor(private readonly arn: string, private readonly options: LayerVersionArnOptions) {
+    super();
+  }
+
+  public _plan(): LayerPlan {
+    const description = `fromLayerVersionArn(${JSON.stringify(this.arn)})`;
+    if (Token.isUnresolved(this.arn) || !LAYER_VERSION_ARN.test(this.arn)) {
+      throw new Error(`ExtensionImageLayer.${description}: not a layer version ARN${Token.isUnresolved(this.arn) ? ' (a deploy-time value: the image is built before deployment)' : ''}. Fix: give a literal arn:aws:lambda:<region>:<account>:layer:<name>:<version>.`);
+    }
+    const credentialsFile = path.resolve(this.options.credentialsFile ?? process.env.CDK_LAMBDA_CONTAINER_LAYER_CREDENTIALS ?? path.join(os.homedir(), '.aws', 'credentials'));
+    return {
+      description,
+      label: `fromLayerVersionArn(${this.arn})`,
+      destination: OPT_DIR,
+      allowOutsideOpt: false,
+      fetch: { arn: this.arn, credentialsFile, profile: this.options.profile, fetcherImage: this.options.fetcherImage },
+    };
+  }
+}
 
 function singleFile(kind: string, file: string, options: FileLayerOptions, env: HookEnvironment, mode: number): ExtensionImageLayer {
   const destination = options.destination ?? `${OPT_DIR}/${path.basename(file)}`;

@@ -13,7 +13,7 @@ import { dependencyKindOf, KNOWN_MANIFESTS } from './dependencies';
 import { lintDockerfile } from './dockerfile/lint';
 import { renderDockerfile } from './dockerfile/render';
 import { ExtensionImageLayer, layerContentHash } from './extension-image-layer';
-import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, functionImageRecipe, RecipeLayer, TASK_ROOT } from './image-recipe';
+import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, FETCH_SCRIPT, functionImageRecipe, LAYER_CREDENTIALS_SECRET, RecipeLayer, TASK_ROOT } from './image-recipe';
 import { checkLayers, LayerPlan } from './layer-plan';
 import { checkImageConfig, formatProblem, Problem } from './limits';
 
@@ -140,6 +140,8 @@ export interface BoundFunctionImage {
 }
 
 const IMAGE_SCOPE_ID = 'LambdaContainerImages';
+/** The script that fetches layer versions at build time, shipped in the package's assets/. */
+const FETCH_SCRIPT_SOURCE = path.join(__dirname, '..', 'assets', 'fetch-layer-version.py');
 
 /**
  * Where a `LambdaContainerFunction`'s image comes from. One `FunctionImage` can serve many
@@ -222,7 +224,7 @@ class GeneratedImage extends FunctionImage {
       throw new Error(formatProblem(scope.node.path, { ...imageEntrypointProblem, prop: 'image entrypoint' }));
     }
 
-    const layers = this.resolveLayers(scope);
+    const layers = this.resolveLayers(scope, architecture);
     const dockerfile = renderDockerfile(functionImageRecipe({
       base: baseImage._uriFor(architecture),
       layers: layers.recipe,
@@ -239,6 +241,7 @@ class GeneratedImage extends FunctionImage {
       dependencyFiles: dependencies?.files ?? [],
       extraHash: platform,
       layers: layers.context,
+      files: layers.files,
     };
     const hash = contextHash(spec);
 
@@ -262,6 +265,7 @@ class GeneratedImage extends FunctionImage {
         directoryName: assetPath,
         dockerFile: 'Dockerfile',
         platform,
+        dockerBuildSecrets: layers.buildSecrets,
         displayName: `${stack.node.path}/ContainerImage/${path.basename(codeDir)}-${architecture}`,
       });
       asset = { imageUri: location.imageUri, assetPath };
@@ -289,7 +293,7 @@ class GeneratedImage extends FunctionImage {
   }
 
   /** The layers' plans, checked: what the Dockerfile copies, what the context holds, the environment. */
-  private resolveLayers(scope: IConstruct) {
+  private resolveLayers(scope: IConstruct, architecture: ArchitectureName) {
     const plans: LayerPlan[] = (this.props.layers ?? []).map((layer, i) => {
       try {
         return layer._plan();
@@ -311,7 +315,15 @@ class GeneratedImage extends FunctionImage {
       }
     }
     const context: StagedLayer[] = [];
+    const credentialFiles = new Set(plans.flatMap(p => (p.fetch ? [p.fetch.credentialsFile] : [])));
+    if (credentialFiles.size > 1) {
+      fail(scope, 'layers', [...credentialFiles].join(', '), 'layer versions of one image are fetched with one credentials file (one build secret)', 'give every fromLayerVersionArn the same credentialsFile (a profile can differ)');
+    }
     const recipe: RecipeLayer[] = plans.map((plan, i) => {
+      if (plan.fetch) {
+        const fetcherImage = plan.fetch.fetcherImage ?? BaseImage.python('3.13')._uriFor(architecture);
+        return { description: plan.label, fetch: { arn: plan.fetch.arn, fetcherImage, profile: plan.fetch.profile }, destination: plan.destination };
+      }
       if (!plan.files) {
         return { description: plan.label, image: plan.image, destination: plan.destination };
       }
@@ -320,7 +332,15 @@ class GeneratedImage extends FunctionImage {
       context.push({ dir, hash, destination: plan.destination, files: plan.files });
       return { description: plan.label, contextDir: dir, destination: plan.destination };
     });
-    return { recipe, context, environment: check.environment };
+    const [credentialsFile] = credentialFiles;
+    return {
+      recipe,
+      context,
+      environment: check.environment,
+      // The fetch script, and the build secret that names the credentials file (never its content).
+      files: credentialsFile ? [{ name: FETCH_SCRIPT, source: FETCH_SCRIPT_SOURCE }] : [],
+      buildSecrets: credentialsFile ? { [LAYER_CREDENTIALS_SECRET]: `src=${credentialsFile}` } : undefined,
+    };
   }
 
   private resolveDependencies(scope: IConstruct, language: string | undefined) {

@@ -62,13 +62,25 @@ export interface RecipeLayer {
   readonly contextDir?: string;
   /** A publisher's image and the path in it to copy. */
   readonly image?: { readonly uri: string; readonly source: string };
+  /** A layer version fetched in a throwaway stage with a build secret. */
+  readonly fetch?: {
+    readonly arn: string;
+    readonly fetcherImage: string;
+    readonly profile?: string;
+  };
   readonly destination: string;
 }
+
+/** Build secret id of the credentials that fetch layer versions (a file, mounted for one RUN). */
+export const LAYER_CREDENTIALS_SECRET = 'lambda-layer-credentials';
+/** Where the fetch script sits in generated build contexts. */
+export const FETCH_SCRIPT = 'layers/fetch-layer-version.py';
 
 /** Build-context folder of the layers' files (each staged under its full image path). */
 export const CONTEXT_LAYERS_DIR = 'layers';
 /** How each layer's comment starts in a generated Dockerfile (the summary lists them). */
 export const LAYER_COMMENT_PREFIX = 'layer: ';
+const OPT = '/opt';
 /** Where a publisher image's layer is assembled in its own stage. */
 const LAYER_STAGE_ROOT = '/layer';
 /** The fixed timestamp of layer files and folders (2000-01-01T00:00:00Z), in `touch -t` form. */
@@ -108,7 +120,25 @@ export function functionImageRecipe(input: RecipeInput): DockerfileModel {
   ];
   layers.forEach((layer, i) => {
     copies.push(I.comment(`${LAYER_COMMENT_PREFIX}${layer.description}`));
-    if (layer.image) {
+    if (layer.fetch) {
+      // Credentials reach one RUN as a mounted secret; the stage ends FROM scratch with the files
+      // only, so no layer, history entry or build argument of the image ever holds them.
+      const name = `layer-${i}`;
+      const secret = `/run/secrets/${LAYER_CREDENTIALS_SECRET}`;
+      const env = [`AWS_CONFIG_FILE=${secret}`, `AWS_SHARED_CREDENTIALS_FILE=${secret}`, ...(layer.fetch.profile ? [`AWS_PROFILE=${layer.fetch.profile}`] : [])];
+      imageStages.push(
+        {
+          from: layer.fetch.fetcherImage,
+          name: `${name}-fetch`,
+          instructions: [
+            I.copy(FETCH_SCRIPT, '/tmp/fetch-layer-version.py'),
+            I.runWithMounts([`type=secret,id=${LAYER_CREDENTIALS_SECRET},target=${secret}`], `${env.join(' ')} python3 /tmp/fetch-layer-version.py ${layer.fetch.arn} ${LAYER_STAGE_ROOT}${OPT}`),
+          ],
+        },
+        { from: 'scratch', name, instructions: [I.copy(`${LAYER_STAGE_ROOT}/`, `${LAYER_STAGE_ROOT}/`, { from: `${name}-fetch` })] },
+      );
+      copies.push(I.copy(`${LAYER_STAGE_ROOT}/`, '/', { from: name }));
+    } else if (layer.image) {
       const name = `layer-${i}`;
       const target = `${LAYER_STAGE_ROOT}${layer.destination.replace(/\/+$/, '')}`;
       const created = target.split('/').slice(1).map((_, j, parts) => '/' + parts.slice(0, j + 1).join('/'));

@@ -2,4 +2,4 @@ export * from './base-image';
 export * from './runtime-interface-client';
 export { FunctionImage, FunctionImageBuildProps, DockerfileImageOptions, EcrImageOptions } from './function-image';
 export { LambdaContainerFunction, LambdaContainerFunctionProps } from './function';
-export { ExtensionImageLayer, DirectoryLayerOptions, ImageLayerOptions, FileLayerOptions } from './extension-image-layer';
+export { ExtensionImageLayer, DirectoryLayerOptions, ImageLayerOptions, FileLayerOptions, LayerVersionArnOptions } from './extension-image-layer';

@@ -13,6 +13,16 @@ import { LIMITS, Problem } from './limits';
 export const OPT_DIR = '/opt';
 export const EXTENSIONS_DIR = '/opt/extensions';
 
+/** How a published layer version is fetched while the image builds. */
+export interface LayerFetch {
+  readonly arn: string;
+  /** Host file (AWS config or credentials) passed as the build secret. */
+  readonly credentialsFile: string;
+  readonly profile?: string;
+  /** Image of the throwaway fetch stage (needs python3 and boto3); undefined: AWS's Python base image. */
+  readonly fetcherImage?: string;
+}
+
 /** One file a layer puts into the image. */
 export interface LayerFile {
   /** Path relative to the layer's destination directory, with `/` separators. */
@@ -43,6 +53,8 @@ export interface LayerPlan {
   readonly files?: readonly LayerFile[];
   /** A publisher's layer image to copy `source` from (content unknown at synth). */
   readonly image?: { readonly uri: string; readonly source: string };
+  /** A published layer version fetched at build time with a build secret (content unknown at synth). */
+  readonly fetch?: LayerFetch;
   /** Image environment the layer needs (wrapper script, runtime hooks). */
   readonly environment?: Readonly<Record<string, string>>;
 }
@@ -122,7 +134,7 @@ export function checkLayers(plans: readonly LayerPlan[]): LayerCheck {
   // Two layers writing the same path: the later one wins, silently; say so.
   const writers = new Map<string, number>();
   plans.forEach((plan, i) => {
-    const paths = plan.image ? [plan.destination] : imagePaths(plan);
+    const paths = plan.files ? imagePaths(plan) : plan.image ? [plan.destination] : [];
     const clashes = new Map<number, string[]>();
     for (const p of paths) {
       const earlier = writers.get(p);

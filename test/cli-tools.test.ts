@@ -5,14 +5,14 @@ import { EVENT_KINDS, generateEvent } from '../src/cli/events';
 import { checkPayload, containerEnvironment, findRie, formatTimings, processArgv, RequestEntityTooLargeError } from '../src/cli/invoke';
 import { main } from '../src/cli/main';
 
-const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, target: 'final' };
+const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final' };
 const fn = (over: Partial<ImageFunction> = {}): ImageFunction => ({
   stack: 'S', logicalId: 'Fn1234', path: 'S/Fn', architecture: 'arm64', imageConfig: {}, environment: {}, asset, imageUri: 'x', ...over,
 });
 
 describe('buildArguments', () => {
   test('passes what cdk-assets passes: build args, tag, target, file, platform, context', () => {
-    expect(buildArguments(asset)).toEqual(['build', '--build-arg', 'A=1', '--tag', `cdkasset-${'ab'.repeat(32)}`, '--target', 'final', '--file', 'Dockerfile', '--platform', 'linux/arm64', '.']);
+    expect(buildArguments(asset)).toEqual(['build', '--build-arg', 'A=1', '--secret', 'id=creds,src=/home/u/.aws/credentials', '--tag', `cdkasset-${'ab'.repeat(32)}`, '--target', 'final', '--file', 'Dockerfile', '--platform', 'linux/arm64', '.']);
     expect(localTag(asset)).toBe(`cdkasset-${'ab'.repeat(32)}`);
   });
 });

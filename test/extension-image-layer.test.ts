@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
+import { CfnParameter } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { newStack, tempTree } from './util';
@@ -181,5 +182,56 @@ describe('ExtensionImageLayer in a generated image', () => {
     new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir())] });
     app.synth();
     expect(summarize(app.outdir)).toMatch(/^ {2}image layers {2}fromDirectory\(telemetry\)$/m);
+  });
+
+  describe('fromLayerVersionArn', () => {
+    const ARN = 'arn:aws:lambda:us-east-1:123456789012:layer:shared-lib:3';
+
+    test('a throwaway stage gets the credentials as a build secret and ends FROM scratch; only the file path is in the manifest', () => {
+      const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+      const credentials = path.join(tempTree({ credentials: '[default]\naws_access_key_id = AKIAUNITTEST00000001\n' }), 'credentials');
+      new LambdaContainerFunction(stack, 'Fn', {
+        baseImage: BaseImage.python('3.13'),
+        code: tempTree({ 'app.py': '' }),
+        cmd: ['app.handler'],
+        architecture: lambda.Architecture.ARM_64,
+        imageLayers: [ExtensionImageLayer.fromLayerVersionArn(ARN, { credentialsFile: credentials, profile: 'layers' })],
+      });
+      const context = contextOf(app, Template.fromStack(stack));
+      const dockerfile = fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8');
+      expect(dockerfile).toContain([
+        'FROM public.ecr.aws/lambda/python:3.13-arm64 AS layer-0-fetch',
+        'COPY layers/fetch-layer-version.py /tmp/fetch-layer-version.py',
+        'RUN --mount=type=secret,id=lambda-layer-credentials,target=/run/secrets/lambda-layer-credentials AWS_CONFIG_FILE=/run/secrets/lambda-layer-credentials AWS_SHARED_CREDENTIALS_FILE=/run/secrets/lambda-layer-credentials AWS_PROFILE=layers python3 /tmp/fetch-layer-version.py arn:aws:lambda:us-east-1:123456789012:layer:shared-lib:3 /layer/opt',
+        '',
+        'FROM scratch AS layer-0',
+        'COPY --from=layer-0-fetch /layer/ /layer/',
+      ].join('\n'));
+      expect(dockerfile).toMatch(/^COPY --from=layer-0 \/layer\/ \/$/m);
+      expect(fs.existsSync(path.join(context, 'layers', 'fetch-layer-version.py'))).toBe(true);
+      const manifest = fs.readFileSync(path.join(app.outdir, 'TestStack.assets.json'), 'utf8');
+      const image = Object.values<any>(JSON.parse(manifest).dockerImages)[0];
+      expect(image.source.dockerBuildSecrets).toEqual({ 'lambda-layer-credentials': `src=${credentials}` });
+      expect(image.source.dockerBuildArgs).toBeUndefined();
+      for (const text of [manifest, dockerfile]) expect(text).not.toContain('AKIAUNITTEST');
+    });
+
+    test('not a layer version ARN, or a deploy-time value: an error naming the construct and the fix', () => {
+      const { stack } = newStack();
+      const make = (id: string, arn: string) => new LambdaContainerFunction(stack, id, { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerVersionArn(arn, { credentialsFile: '/x' })] });
+      expect(() => make('A', 'arn:aws:lambda:us-east-1:123456789012:function:f')).toThrow(/^TestStack\/A: invalid layers\[0\]: .*not a layer version ARN\. Fix: give a literal arn:aws:lambda/);
+      const deployTime = new CfnParameter(stack, 'LayerArn').valueAsString;
+      expect(() => make('B', deployTime)).toThrow(/a deploy-time value: the image is built before deployment/);
+    });
+
+    test('one image, one credentials file', () => {
+      const { stack } = newStack();
+      expect(() => new LambdaContainerFunction(stack, 'Fn', {
+        baseImage: BaseImage.python('3.13'),
+        code: tempTree({ 'app.py': '' }),
+        cmd: ['app.handler'],
+        imageLayers: [ExtensionImageLayer.fromLayerVersionArn(ARN, { credentialsFile: '/a' }), ExtensionImageLayer.fromLayerVersionArn(ARN.replace(':3', ':4'), { credentialsFile: '/b' })],
+      })).toThrow(/invalid layers \/a, \/b: layer versions of one image are fetched with one credentials file/);
+    });
   });
 });

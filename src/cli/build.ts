@@ -16,6 +16,7 @@ export function buildArguments(asset: ImageAsset): string[] {
   return [
     'build',
     ...Object.entries(asset.buildArgs ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+    ...Object.entries(asset.buildSecrets ?? {}).flatMap(([k, v]) => ['--secret', `id=${k},${v}`]),
     '--tag', localTag(asset),
     ...(asset.target ? ['--target', asset.target] : []),
     ...(asset.dockerFile ? ['--file', asset.dockerFile] : []),

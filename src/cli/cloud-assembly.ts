@@ -32,6 +32,8 @@ export interface ImageAsset {
   readonly dockerFile: string;
   readonly platform?: string;
   readonly buildArgs?: Record<string, string>;
+  /** Build secrets: id → source spec (`src=<file>`, `env=<variable>`), never the secret itself. */
+  readonly buildSecrets?: Record<string, string>;
   readonly target?: string;
 }
 
@@ -53,6 +55,7 @@ export function readImageFunctions(assemblyDir: string): ImageFunction[] {
         dockerFile: image.source.dockerFile ?? 'Dockerfile',
         platform: image.source.platform,
         buildArgs: image.source.dockerBuildArgs,
+        buildSecrets: image.source.dockerBuildSecrets,
         target: image.source.dockerBuildTarget,
       });
     }

@@ -13,7 +13,7 @@ export type Instruction =
   | { readonly kind: 'ENV'; readonly variables: ReadonlyArray<readonly [string, string]> }
   | { readonly kind: 'WORKDIR'; readonly path: string }
   | { readonly kind: 'COPY'; readonly sources: readonly string[]; readonly destination: string; readonly from?: string; readonly chmod?: string }
-  | { readonly kind: 'RUN'; readonly commands: readonly string[] }
+  | { readonly kind: 'RUN'; readonly commands: readonly string[]; readonly mounts?: readonly string[] }
   | { readonly kind: 'ENTRYPOINT'; readonly argv: readonly string[] }
   | { readonly kind: 'CMD'; readonly argv: readonly string[] };
 
@@ -42,6 +42,8 @@ export const I = {
   copy: (sources: string | readonly string[], destination: string, options: { from?: string; chmod?: string } = {}): Instruction =>
     ({ kind: 'COPY', sources: typeof sources === 'string' ? [sources] : sources, destination, ...options }),
   run: (...commands: string[]): Instruction => ({ kind: 'RUN', commands }),
+  /** RUN with `--mount=` options (build secrets, caches): what they mount never lands in a layer. */
+  runWithMounts: (mounts: readonly string[], ...commands: string[]): Instruction => ({ kind: 'RUN', commands, mounts }),
   entrypoint: (argv: readonly string[]): Instruction => ({ kind: 'ENTRYPOINT', argv }),
   cmd: (argv: readonly string[]): Instruction => ({ kind: 'CMD', argv }),
 };

@@ -46,7 +46,7 @@ export function renderInstruction(instruction: Instruction): string {
       return ['COPY', ...flags, body].join(' ');
     }
     case 'RUN':
-      return 'RUN ' + instruction.commands.join(' \\\n    && ');
+      return ['RUN', ...(instruction.mounts ?? []).map(m => `--mount=${m}`), instruction.commands.join(' \\\n    && ')].join(' ');
     case 'ENTRYPOINT':
       return `ENTRYPOINT ${execForm(instruction.argv)}`;
     case 'CMD':
