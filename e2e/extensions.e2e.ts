@@ -82,8 +82,14 @@ beforeAll(() => {
     ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh')),
     ExtensionImageLayer.fromLayerAsset(zipPath),
   ];
+  // Your own Dockerfile gets the same layers, right after its final FROM.
+  const own = tree({
+    'Dockerfile': { content: `FROM public.ecr.aws/lambda/python:3.13-${HOST_ARCH.name}\nCOPY app.py \${LAMBDA_TASK_ROOT}/\nCMD ["app.handler"]\n` },
+    'app.py': { content: HANDLER },
+  });
   assembly = synth('extensions', app => {
     const stack = new Stack(app, 'Extensions');
+    new LambdaContainerFunction(stack, 'Own', { buildContext: own, imageLayers: layers, architecture: HOST_ARCH });
     for (const name of ['First', 'Second']) {
       new LambdaContainerFunction(stack, name, {
         baseImage: BaseImage.python('3.13'),
@@ -101,6 +107,11 @@ test('both extensions register with the Extensions API, the wrapper runs, the zi
   expect(JSON.parse(result.body)).toEqual({ extensions: ['lambda-adapter', 'probe'], wrapped_by: 'wrapper.sh', shared: 'from the layer zip', event: { ping: 1 } });
   expect(result.logs).toMatch(/External agent probe \(\S+\) registered, subscribed to \[INVOKE SHUTDOWN\]/);
   expect(result.logs).toMatch(/External agent lambda-adapter \(\S+\) registered/);
+});
+
+test('the same layers in your own Dockerfile: extensions register, the wrapper runs, the zip layer is importable', async () => {
+  const result = await invokeFunction(assembly, 'Own', Buffer.from('{"own":true}'), { engine: 'podman', rie: env.E2E_RIE });
+  expect(JSON.parse(result.body)).toEqual({ extensions: ['lambda-adapter', 'probe'], wrapped_by: 'wrapper.sh', shared: 'from the layer zip', event: { own: true } });
 });
 
 test('the same layers in two functions with different code give identical image layers, even without a build cache', () => {

@@ -45,7 +45,9 @@ beforeAll(async () => {
     } else if (url.pathname === '/2018-10-31/layers' && url.searchParams.get('Arn') === ARN && accessKey === ACCESS_KEY) {
       const { port } = server.address() as AddressInfo;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        LayerArn: ARN.replace(/:\d+$/, ''), LayerVersionArn: ARN, Version: Number(ARN.split(':').pop()),
+        LayerArn: ARN.replace(/:\d+$/, ''),
+        LayerVersionArn: ARN,
+        Version: Number(ARN.split(':').pop()),
         Content: { Location: `http://127.0.0.1:${port}/layer.zip`, CodeSize: zipBytes.length },
       }));
     } else {

@@ -145,7 +145,7 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
  * Writes a layer's files under `root` at their full image path (`root/opt/extensions/x`), with
  * their modes and a fixed modification time on files, links and every folder up to `root`.
  */
-function stageLayer(root: string, destination: string, files: readonly LayerFile[]): void {
+export function stageLayer(root: string, destination: string, files: readonly LayerFile[]): void {
   const base = path.join(root, ...destination.split('/').filter(Boolean));
   fs.mkdirSync(base, { recursive: true });
   const dirs = new Set<string>([root]);

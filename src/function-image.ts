@@ -8,13 +8,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BaseImage } from './base-image';
-import { contextHash, DEFAULT_CODE_EXCLUDES, StagedLayer, stageContext } from './build-context';
+import { contextHash, DEFAULT_CODE_EXCLUDES, stageContext } from './build-context';
 import { dependencyKindOf, KNOWN_MANIFESTS } from './dependencies';
+import { composeDockerfile } from './dockerfile/compose';
 import { lintDockerfile } from './dockerfile/lint';
+import { I } from './dockerfile/model';
 import { renderDockerfile } from './dockerfile/render';
-import { ExtensionImageLayer, layerContentHash } from './extension-image-layer';
-import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, FETCH_SCRIPT, functionImageRecipe, LAYER_CREDENTIALS_SECRET, RecipeLayer, TASK_ROOT } from './image-recipe';
-import { checkLayers, LayerPlan } from './layer-plan';
+import { ExtensionImageLayer } from './extension-image-layer';
+import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, functionImageRecipe, layerSteps, TASK_ROOT } from './image-recipe';
+import { resolveLayers, stageComposedContext } from './layer-binding';
 import { checkImageConfig, formatProblem, Problem } from './limits';
 
 /** Props of an image built from a Dockerfile this library generates. */
@@ -108,6 +110,14 @@ export interface DockerfileImageOptions {
    * @default - the function's architecture
    */
   readonly platform?: ecr_assets.Platform;
+
+  /**
+   * Lambda layers and extensions added to your Dockerfile: their stages go before its first
+   * FROM, their COPY steps right after the final stage's FROM (below everything your final stage
+   * does). The build runs on a copy of the context with the layers' files added.
+   * @default - none
+   */
+  readonly layers?: ExtensionImageLayer[];
 }
 
 /** Options of an existing image in ECR. */
@@ -140,8 +150,8 @@ export interface BoundFunctionImage {
 }
 
 const IMAGE_SCOPE_ID = 'LambdaContainerImages';
-/** The script that fetches layer versions at build time, shipped in the package's assets/. */
-const FETCH_SCRIPT_SOURCE = path.join(__dirname, '..', 'assets', 'fetch-layer-version.py');
+/** Where layers' files go in a copy of your build context (out of the way of your own files). */
+const OWN_CONTEXT_LAYERS_DIR = '.cdk-lambda-container/layers';
 
 /**
  * Where a `LambdaContainerFunction`'s image comes from. One `FunctionImage` can serve many
@@ -224,7 +234,7 @@ class GeneratedImage extends FunctionImage {
       throw new Error(formatProblem(scope.node.path, { ...imageEntrypointProblem, prop: 'image entrypoint' }));
     }
 
-    const layers = this.resolveLayers(scope, architecture);
+    const layers = resolveLayers(scope, this.props.layers ?? [], architecture, CONTEXT_LAYERS_DIR);
     const dockerfile = renderDockerfile(functionImageRecipe({
       base: baseImage._uriFor(architecture),
       layers: layers.recipe,
@@ -292,57 +302,6 @@ class GeneratedImage extends FunctionImage {
     };
   }
 
-  /** The layers' plans, checked: what the Dockerfile copies, what the context holds, the environment. */
-  private resolveLayers(scope: IConstruct, architecture: ArchitectureName) {
-    const plans: LayerPlan[] = (this.props.layers ?? []).map((layer, i) => {
-      try {
-        return layer._plan();
-      } catch (e) {
-        throw new Error(`${scope.node.path}: invalid layers[${i}]: ${(e as Error).message}`);
-      }
-    });
-    const check = checkLayers(plans);
-    if (check.errors.length > 0) {
-      throw new Error(check.errors.map(p => formatProblem(scope.node.path, p)).join('\n'));
-    }
-    for (const warning of check.warnings) {
-      Annotations.of(scope).addWarningV2('cdk-lambda-container:layerOverlap', warning);
-    }
-    for (const plan of plans) {
-      const tag = plan.image?.uri.split('/').pop() ?? '';
-      if (plan.image && !plan.image.uri.includes('@') && (!tag.includes(':') || tag.endsWith(':latest'))) {
-        Annotations.of(scope).addWarningV2('cdk-lambda-container:layerImageNotPinned', `${plan.description} is not pinned: each build copies whatever the reference points to then. Pin a version tag or a digest (@sha256:…).`);
-      }
-    }
-    const context: StagedLayer[] = [];
-    const credentialFiles = new Set(plans.flatMap(p => (p.fetch ? [p.fetch.credentialsFile] : [])));
-    if (credentialFiles.size > 1) {
-      fail(scope, 'layers', [...credentialFiles].join(', '), 'layer versions of one image are fetched with one credentials file (one build secret)', 'give every fromLayerVersionArn the same credentialsFile (a profile can differ)');
-    }
-    const recipe: RecipeLayer[] = plans.map((plan, i) => {
-      if (plan.fetch) {
-        const fetcherImage = plan.fetch.fetcherImage ?? BaseImage.python('3.13')._uriFor(architecture);
-        return { description: plan.label, fetch: { arn: plan.fetch.arn, fetcherImage, profile: plan.fetch.profile }, destination: plan.destination };
-      }
-      if (!plan.files) {
-        return { description: plan.label, image: plan.image, destination: plan.destination };
-      }
-      const hash = layerContentHash(plan);
-      const dir = `${CONTEXT_LAYERS_DIR}/${i}-${hash.slice(0, 16)}`;
-      context.push({ dir, hash, destination: plan.destination, files: plan.files });
-      return { description: plan.label, contextDir: dir, destination: plan.destination };
-    });
-    const [credentialsFile] = credentialFiles;
-    return {
-      recipe,
-      context,
-      environment: check.environment,
-      // The fetch script, and the build secret that names the credentials file (never its content).
-      files: credentialsFile ? [{ name: FETCH_SCRIPT, source: FETCH_SCRIPT_SOURCE }] : [],
-      buildSecrets: credentialsFile ? { [LAYER_CREDENTIALS_SECRET]: `src=${credentialsFile}` } : undefined,
-    };
-  }
-
   private resolveDependencies(scope: IConstruct, language: string | undefined) {
     const manifest = this.props.dependencies;
     if (manifest === undefined) return undefined;
@@ -407,24 +366,44 @@ class DockerfileImage extends FunctionImage {
       fail(scope, 'platform', JSON.stringify(this.options.platform.platform), `it contradicts the function's architecture ${architecture} (which needs ${platform}); the image would fail with "exec format error"`, 'remove platform (it follows architecture) or set architecture to match it');
     }
     lintOwnDockerfile(scope, path.join(dir, file), file);
+    const layers = this.options.layers && this.options.layers.length > 0
+      ? resolveLayers(scope, this.options.layers, architecture, OWN_CONTEXT_LAYERS_DIR)
+      : undefined;
     const stack = Stack.of(scope);
     const key = crypto.createHash('sha256')
-      .update(JSON.stringify([dir, file, this.options.buildArgs ?? {}, this.options.target ?? '', this.options.exclude ?? [], platform]))
+      .update(JSON.stringify([dir, file, this.options.buildArgs ?? {}, this.options.target ?? '', this.options.exclude ?? [], platform, layers?.fingerprint ?? '']))
       .digest('hex').slice(0, 16);
     const images = (stack.node.tryFindChild(IMAGE_SCOPE_ID) as Construct | undefined) ?? new Construct(stack, IMAGE_SCOPE_ID);
-    const asset = (images.node.tryFindChild(key) as ecr_assets.DockerImageAsset | undefined) ?? new ecr_assets.DockerImageAsset(images, key, {
-      directory: dir,
-      file,
-      buildArgs: this.options.buildArgs,
-      target: this.options.target,
-      exclude: this.options.exclude,
-      platform: ecr_assets.Platform.custom(platform),
-      displayName: `${scope.node.path}/Image`,
-    });
+    let asset = images.node.tryFindChild(key) as ecr_assets.DockerImageAsset | undefined;
+    if (!asset) {
+      let directory = dir;
+      if (layers) {
+        const { stages, copies } = layerSteps(layers.recipe, BaseImage.python('3.13')._uriFor(architecture));
+        if (Object.keys(layers.environment).length > 0) copies.push(I.env(layers.environment));
+        let text: string;
+        try {
+          text = composeDockerfile(fs.readFileSync(path.join(dir, file), 'utf8'), { stages, copies });
+        } catch (e) {
+          fail(scope, 'dockerfile', JSON.stringify(file), `the layers cannot be added: ${(e as Error).message}`, 'give a Dockerfile with a FROM instruction');
+        }
+        directory = stageComposedContext(dir, file, text, layers, this.options.exclude ?? []);
+      }
+      asset = new ecr_assets.DockerImageAsset(images, key, {
+        directory,
+        file,
+        buildArgs: this.options.buildArgs,
+        buildSecrets: layers?.buildSecrets,
+        target: this.options.target,
+        exclude: layers ? undefined : this.options.exclude,
+        platform: ecr_assets.Platform.custom(platform),
+        displayName: `${scope.node.path}/Image`,
+      });
+    }
+    const imageAsset = asset;
     return {
-      imageUri: asset.imageUri,
+      imageUri: imageAsset.imageUri,
       imageHasCmd: true,
-      addResourceMetadata: resource => asset.addResourceMetadata(resource, 'Code.ImageUri'),
+      addResourceMetadata: resource => imageAsset.addResourceMetadata(resource, 'Code.ImageUri'),
     };
   }
 }

@@ -44,9 +44,9 @@ export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
   readonly exclude?: string[];
 
   /**
-   * Lambda layers and extensions baked into the image, with `baseImage`: copied in the order
-   * given, after the base image and before the dependencies and the code. (Lambda's own
-   * `layers` are not accepted on image functions.)
+   * Lambda layers and extensions baked into the image: copied in the order given, after the base
+   * image and before the dependencies and the code (with your own Dockerfile: right after its
+   * final FROM). Lambda's own `layers` are not accepted on image functions.
    * @default - none
    */
   readonly imageLayers?: ExtensionImageLayer[];
@@ -256,16 +256,13 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
     const { baseImage, code, dependencies, exclude } = props;
     return FunctionImage.fromBuild({ baseImage, code, dependencies, exclude, layers: props.imageLayers });
   }
-  if (props.imageLayers) {
-    throw new Error(formatProblem(constructPath, { prop: 'imageLayers', value: `(${props.imageLayers.length} layer${props.imageLayers.length === 1 ? '' : 's'})`, message: 'layers are added to generated Dockerfiles; with your own Dockerfile this library does not edit it', fix: 'copy the layer into your Dockerfile\'s final stage (COPY --from=<layer image> /opt /opt), or use baseImage + code' }));
-  }
   if (props.dependencies) {
     throw new Error(formatProblem(constructPath, { prop: 'dependencies', value: JSON.stringify(props.dependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove dependencies and install them in your Dockerfile' }));
   }
   const dockerfile = props.dockerfile ?? 'Dockerfile';
   const context = props.buildContext ?? (props.dockerfile ? path.dirname(props.dockerfile) : '.');
   const file = props.buildContext ? dockerfile : path.basename(dockerfile);
-  return FunctionImage.fromDockerfile(context, { file, buildArgs: props.buildArgs, exclude: props.exclude });
+  return FunctionImage.fromDockerfile(context, { file, buildArgs: props.buildArgs, exclude: props.exclude, layers: props.imageLayers });
 }
 
 function validateOptions(constructPath: string, props: LambdaContainerFunctionProps) {

@@ -67,14 +67,15 @@ export interface RecipeLayer {
     readonly arn: string;
     readonly fetcherImage: string;
     readonly profile?: string;
+    /** Context path of the fetch script. */
+    readonly script: string;
   };
   readonly destination: string;
 }
 
 /** Build secret id of the credentials that fetch layer versions (a file, mounted for one RUN). */
 export const LAYER_CREDENTIALS_SECRET = 'lambda-layer-credentials';
-/** Where the fetch script sits in generated build contexts. */
-export const FETCH_SCRIPT = 'layers/fetch-layer-version.py';
+
 
 /** Build-context folder of the layers' files (each staged under its full image path). */
 export const CONTEXT_LAYERS_DIR = 'layers';
@@ -109,29 +110,41 @@ export function functionImageRecipe(input: RecipeInput): DockerfileModel {
   if (layers.length === 0) {
     return { header: [GENERATED_HEADER], ...model };
   }
-  // Every layer is copied to / with all its parent folders, whose timestamps are fixed (the
-  // context's at staging; a publisher image's path in a stage of its own that fixes them), from
-  // WORKDIR / (an engine may touch the working directory in the first layer it writes): the same
-  // layer is then byte-identical in every image, without relying on a build cache.
-  const imageStages: Stage[] = [];
-  const copies: Instruction[] = [
-    I.comment('Layers and extensions: stable, right after the base, so dependency and code changes never rebuild them.'),
-    I.workdir('/'),
-  ];
+  const { stages: layerStages, copies } = layerSteps(layers, input.base);
+  // From WORKDIR / (an engine may touch the working directory in the first layer it writes);
+  // AWS base images work in ${LAMBDA_TASK_ROOT} again after it, RIC images get theirs at the end.
+  const steps = [copies[0], I.workdir('/'), ...copies.slice(1), ...(input.ric ? [] : [I.workdir(TASK_ROOT)])];
+  const stages = [...model.stages];
+  const final = stages[stages.length - 1];
+  stages[stages.length - 1] = { ...final, instructions: [...steps, ...final.instructions] };
+  return { header: [GENERATED_HEADER], stages: [...layerStages, ...stages] };
+}
+
+/**
+ * What extension layers add to a Dockerfile: stages of their own (publisher images, fetched
+ * layer versions) and the final stage's COPY steps. Every layer is copied to / with all its
+ * parent folders, whose timestamps are fixed (the context's at staging; a publisher image's path
+ * in a stage that fixes them; a fetched layer by the fetch script), so the same layer is
+ * byte-identical in every image without relying on a build cache. `shellImage` runs the stage
+ * that fixes a publisher path's timestamps (it needs `touch`).
+ */
+export function layerSteps(layers: readonly RecipeLayer[], shellImage: string): { stages: Stage[]; copies: Instruction[] } {
+  const stages: Stage[] = [];
+  const copies: Instruction[] = [I.comment('Layers and extensions: stable, right after the base, so dependency and code changes never rebuild them.')];
   layers.forEach((layer, i) => {
     copies.push(I.comment(`${LAYER_COMMENT_PREFIX}${layer.description}`));
+    const name = `layer-${i}`;
     if (layer.fetch) {
       // Credentials reach one RUN as a mounted secret; the stage ends FROM scratch with the files
       // only, so no layer, history entry or build argument of the image ever holds them.
-      const name = `layer-${i}`;
       const secret = `/run/secrets/${LAYER_CREDENTIALS_SECRET}`;
       const env = [`AWS_CONFIG_FILE=${secret}`, `AWS_SHARED_CREDENTIALS_FILE=${secret}`, ...(layer.fetch.profile ? [`AWS_PROFILE=${layer.fetch.profile}`] : [])];
-      imageStages.push(
+      stages.push(
         {
           from: layer.fetch.fetcherImage,
           name: `${name}-fetch`,
           instructions: [
-            I.copy(FETCH_SCRIPT, '/tmp/fetch-layer-version.py'),
+            I.copy(layer.fetch.script, '/tmp/fetch-layer-version.py'),
             I.runWithMounts([`type=secret,id=${LAYER_CREDENTIALS_SECRET},target=${secret}`], `${env.join(' ')} python3 /tmp/fetch-layer-version.py ${layer.fetch.arn} ${LAYER_STAGE_ROOT}${OPT}`),
           ],
         },
@@ -139,11 +152,10 @@ export function functionImageRecipe(input: RecipeInput): DockerfileModel {
       );
       copies.push(I.copy(`${LAYER_STAGE_ROOT}/`, '/', { from: name }));
     } else if (layer.image) {
-      const name = `layer-${i}`;
       const target = `${LAYER_STAGE_ROOT}${layer.destination.replace(/\/+$/, '')}`;
       const created = target.split('/').slice(1).map((_, j, parts) => '/' + parts.slice(0, j + 1).join('/'));
-      imageStages.push({
-        from: input.base,
+      stages.push({
+        from: shellImage,
         name,
         instructions: [
           I.copy(layer.image.source, target, { from: layer.image.uri }),
@@ -155,12 +167,7 @@ export function functionImageRecipe(input: RecipeInput): DockerfileModel {
       copies.push(I.copy(`${layer.contextDir}/`, '/'));
     }
   });
-  // AWS base images work in ${LAMBDA_TASK_ROOT}; RIC images get their WORKDIR with the metadata.
-  if (!input.ric) copies.push(I.workdir(TASK_ROOT));
-  const stages = [...model.stages];
-  const final = stages[stages.length - 1];
-  stages[stages.length - 1] = { ...final, instructions: [...copies, ...final.instructions] };
-  return { header: [GENERATED_HEADER], stages: [...imageStages, ...stages] };
+  return { stages, copies };
 }
 
 /** Where the code lands in the image. */
