@@ -11,9 +11,9 @@ import * as path from 'path';
 import AdmZip from 'adm-zip';
 import { Stack } from 'aws-cdk-lib';
 import { engine, engineEnv, HOST_ARCH, synth } from './helpers';
-import { BaseImage, ExtensionImageLayer, LambdaContainerFunction } from '../src';
+import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, LayerImage } from '../src';
 import { buildArguments, buildFunction, localTag } from '../src/cli/build';
-import { findFunction } from '../src/cli/cloud-assembly';
+import { findFunction, readImageAssets } from '../src/cli/cloud-assembly';
 import { invokeFunction } from '../src/cli/invoke';
 
 const env = engineEnv();
@@ -128,3 +128,22 @@ test('the same layers in two functions with different code give identical image 
   expect(first[first.length - 1]).not.toEqual(second[second.length - 1]);
   expect(first.length).toBe(base.length + 5);
 });
+
+test('a LayerImage is built on its own and another app copies it with fromImage', async () => {
+  const probe = tree({ 'extensions/probe': { content: EXTENSION, mode: 0o755 } });
+  const published = synth('layer-image', app => new LayerImage(new Stack(app, 'Layers'), 'Probe', { layers: [ExtensionImageLayer.fromDirectory(probe)], architecture: HOST_ARCH }));
+  const [asset] = readImageAssets(published).values();
+  execFileSync('podman', buildArguments(asset), { cwd: asset.directory, env, stdio: 'pipe' });
+  // The other app knows only the image reference (here the local tag; in AWS, the pushed URI).
+  const consumer = synth('layer-image-consumer', app => new LambdaContainerFunction(new Stack(app, 'Consumer'), 'Fn', {
+    baseImage: BaseImage.python('3.13'),
+    code: tree({ 'app.py': { content: 'import os\n\n\ndef handler(event, context):\n    return sorted(os.listdir("/opt/extensions"))\n' } }),
+    cmd: ['app.handler'],
+    imageLayers: [ExtensionImageLayer.fromImage(`localhost/${localTag(asset)}:latest`)],
+    architecture: HOST_ARCH,
+  }));
+  const result = await invokeFunction(consumer, 'Fn', Buffer.from('{}'), { engine: 'podman', rie: env.E2E_RIE });
+  expect(JSON.parse(result.body)).toEqual(['probe']);
+  expect(result.logs).toMatch(/External agent probe \(\S+\) registered/);
+});
+

@@ -28,7 +28,8 @@ export const DEFAULT_CODE_EXCLUDES: readonly string[] = [
 /** What a generated build context contains. */
 export interface ContextSpec {
   readonly dockerfile: string;
-  readonly codeDir: string;
+  /** The function code directory; undefined for images without code (layer images). */
+  readonly codeDir?: string;
   readonly codeExclude: readonly string[];
   /** Dependency files (manifest first), copied flat into `deps/`. */
   readonly dependencyFiles: readonly string[];
@@ -84,7 +85,7 @@ export function contextHash(spec: ContextSpec): string {
   add(CONTEXT_FORMAT);
   add(spec.dockerfile);
   add(spec.extraHash);
-  add(directoryFingerprint(spec.codeDir, spec.codeExclude));
+  add(spec.codeDir ? directoryFingerprint(spec.codeDir, spec.codeExclude) : '(no code)');
   for (const file of spec.dependencyFiles) {
     add(path.basename(file));
     add(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
@@ -121,9 +122,11 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
       fs.copyFileSync(file, path.join(tmp, CONTEXT_DEPS_DIR, path.basename(file)));
     }
   }
-  const codeTarget = path.join(tmp, CONTEXT_CODE_DIR);
-  fs.mkdirSync(codeTarget);
-  FileSystem.copyDirectory(spec.codeDir, codeTarget, copyOptions(spec.codeExclude));
+  if (spec.codeDir) {
+    const codeTarget = path.join(tmp, CONTEXT_CODE_DIR);
+    fs.mkdirSync(codeTarget);
+    FileSystem.copyDirectory(spec.codeDir, codeTarget, copyOptions(spec.codeExclude));
+  }
   for (const layer of spec.layers ?? []) {
     stageLayer(path.join(tmp, layer.dir), layer.destination, layer.files);
   }

@@ -1,20 +1,21 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, Stack, Stage } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BaseImage } from './base-image';
-import { contextHash, DEFAULT_CODE_EXCLUDES, stageContext } from './build-context';
+import { DEFAULT_CODE_EXCLUDES } from './build-context';
 import { dependencyKindOf, KNOWN_MANIFESTS } from './dependencies';
 import { composeDockerfile } from './dockerfile/compose';
 import { lintDockerfile } from './dockerfile/lint';
 import { I } from './dockerfile/model';
 import { renderDockerfile } from './dockerfile/render';
 import { ExtensionImageLayer } from './extension-image-layer';
+import { registerGeneratedImage } from './generated-asset';
 import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, functionImageRecipe, layerSteps, TASK_ROOT } from './image-recipe';
 import { resolveLayers, stageComposedContext } from './layer-binding';
 import { checkImageConfig, formatProblem, Problem } from './limits';
@@ -193,8 +194,6 @@ function platformOf(architecture: ArchitectureName): string {
   return architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
 }
 
-/** Per stack: generated contexts already registered, by content hash. */
-const generatedAssets = new WeakMap<Stack, Map<string, { imageUri: string; assetPath: string }>>();
 
 class GeneratedImage extends FunctionImage {
   /** Bound once per stack and architecture: N functions sharing this image check, render and hash it once. */
@@ -253,34 +252,11 @@ class GeneratedImage extends FunctionImage {
       layers: layers.context,
       files: layers.files,
     };
-    const hash = contextHash(spec);
-
-    const stack = Stack.of(scope);
-    let perStack = generatedAssets.get(stack);
-    if (!perStack) {
-      perStack = new Map();
-      generatedAssets.set(stack, perStack);
-    }
-    let asset = perStack.get(hash);
-    if (!asset) {
-      const stage = Stage.of(stack);
-      const outdir = stage?.assetOutdir;
-      if (!outdir) {
-        throw new Error(`${scope.node.path}: a LambdaContainerFunction with a generated image must be in a Stage (an App) to stage its build context.`);
-      }
-      // Relative to the stack's own assembly directory (nested stages keep assets at the top).
-      const assetPath = path.relative(stage!.outdir, path.join(outdir, stageContext(outdir, hash, spec)));
-      const location = stack.synthesizer.addDockerImageAsset({
-        sourceHash: hash,
-        directoryName: assetPath,
-        dockerFile: 'Dockerfile',
-        platform,
-        dockerBuildSecrets: layers.buildSecrets,
-        displayName: `${stack.node.path}/ContainerImage/${path.basename(codeDir)}-${architecture}`,
-      });
-      asset = { imageUri: location.imageUri, assetPath };
-      perStack.set(hash, asset);
-    }
+    const asset = registerGeneratedImage(scope, spec, {
+      platform,
+      buildSecrets: layers.buildSecrets,
+      displayName: `${Stack.of(scope).node.path}/ContainerImage/${path.basename(codeDir)}-${architecture}`,
+    });
     const assetPath = asset.assetPath;
     return {
       imageUri: asset.imageUri,

@@ -3,3 +3,4 @@ export * from './runtime-interface-client';
 export { FunctionImage, FunctionImageBuildProps, DockerfileImageOptions, EcrImageOptions } from './function-image';
 export { LambdaContainerFunction, LambdaContainerFunctionProps } from './function';
 export { ExtensionImageLayer, DirectoryLayerOptions, ImageLayerOptions, FileLayerOptions, LayerVersionArnOptions } from './extension-image-layer';
+export { LayerImage, LayerImageProps } from './layer-image';

@@ -5,7 +5,7 @@ import { CfnParameter } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { newStack, tempTree } from './util';
-import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction } from '../src';
+import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, LayerImage } from '../src';
 import { LAYER_MTIME } from '../src/build-context';
 import { summarize } from '../src/cli/summary';
 
@@ -282,6 +282,29 @@ describe('ExtensionImageLayer in a generated image', () => {
         cmd: ['app.handler'],
         imageLayers: [ExtensionImageLayer.fromLayerVersionArn(ARN, { credentialsFile: '/a' }), ExtensionImageLayer.fromLayerVersionArn(ARN.replace(':3', ':4'), { credentialsFile: '/b' })],
       })).toThrow(/invalid layers \/a, \/b: layer versions of one image are fetched with one credentials file/);
+    });
+  });
+
+  describe('LayerImage', () => {
+    test('the layers as an image of their own: FROM scratch, one asset named after its content', () => {
+      const { app, stack } = newStack();
+      const image = new LayerImage(stack, 'Telemetry', { layers: [ExtensionImageLayer.fromDirectory(telemetryDir())], architecture: lambda.Architecture.ARM_64 });
+      app.synth();
+      const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, 'TestStack.assets.json'), 'utf8'));
+      const [[hash, asset]] = Object.entries<any>(manifest.dockerImages);
+      expect(image.imageTag).toBe(hash);
+      expect(asset.source.platform).toBe('linux/arm64');
+      const dockerfile = fs.readFileSync(path.join(app.outdir, asset.source.directory, 'Dockerfile'), 'utf8');
+      expect(dockerfile).toMatch(/^FROM scratch\n# Layers and extensions.*\n# layer: fromDirectory\(telemetry\)\nCOPY layers\/0-[0-9a-f]{16}\/ \/\n$/m);
+      expect(stack.resolve(image.imageUri)).toEqual({ 'Fn::Sub': expect.stringContaining(`:${hash}`) });
+    });
+
+    test('needs at least one layer, and checks them as a function does', () => {
+      const { stack } = newStack();
+      expect(() => new LayerImage(stack, 'Empty', { layers: [] })).toThrow(/^TestStack\/Empty: invalid layers \[\]: a layer image needs at least one layer/);
+      const dir = tempTree({ 'extensions/agent': '#!/bin/sh\n' });
+      fs.chmodSync(path.join(dir, 'extensions/agent'), 0o644);
+      expect(() => new LayerImage(stack, 'Bad', { layers: [ExtensionImageLayer.fromDirectory(dir)] })).toThrow(/^TestStack\/Bad: invalid layers .*not executable/);
     });
   });
 });

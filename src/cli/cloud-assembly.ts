@@ -37,13 +37,13 @@ export interface ImageAsset {
   readonly target?: string;
 }
 
-export function readImageFunctions(assemblyDir: string): ImageFunction[] {
+/** Every Docker image asset of the assembly's stacks, by asset hash. */
+export function readImageAssets(assemblyDir: string): Map<string, ImageAsset> {
   const manifestFile = path.join(assemblyDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     throw new Error(`${assemblyDir} is not a cloud assembly (no manifest.json). Run \`cdk synth\` first, or give the cdk.out directory.`);
   }
-  const manifest = readJson(manifestFile);
-  const artifacts: Record<string, any> = manifest.artifacts ?? {};
+  const artifacts: Record<string, any> = readJson(manifestFile).artifacts ?? {};
   const images = new Map<string, ImageAsset>();
   for (const artifact of Object.values(artifacts)) {
     if (artifact.type !== 'cdk:asset-manifest') continue;
@@ -60,6 +60,12 @@ export function readImageFunctions(assemblyDir: string): ImageFunction[] {
       });
     }
   }
+  return images;
+}
+
+export function readImageFunctions(assemblyDir: string): ImageFunction[] {
+  const images = readImageAssets(assemblyDir);
+  const artifacts: Record<string, any> = readJson(path.join(assemblyDir, 'manifest.json')).artifacts ?? {};
   const functions: ImageFunction[] = [];
   for (const [stack, artifact] of Object.entries(artifacts)) {
     if (artifact.type !== 'aws:cloudformation:stack') continue;

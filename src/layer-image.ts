@@ -1,0 +1,72 @@
+/**
+ * LayerImage: extension layers built and published as an image of their own (`FROM scratch`,
+ * the layers' files at their image paths), so other apps and teams copy them with
+ * `ExtensionImageLayer.fromImage(uri)` — "build the extension image once, reuse it".
+ */
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { BaseImage } from './base-image';
+import { I } from './dockerfile/model';
+import { renderDockerfile } from './dockerfile/render';
+import { ExtensionImageLayer } from './extension-image-layer';
+import { registerGeneratedImage } from './generated-asset';
+import { CONTEXT_LAYERS_DIR, GENERATED_HEADER, layerSteps } from './image-recipe';
+import { resolveLayers } from './layer-binding';
+
+/** Props of a {@link LayerImage}. */
+export interface LayerImageProps {
+  /** What the image holds, in this order (their files under /opt; checked as a function's layers are). */
+  readonly layers: ExtensionImageLayer[];
+
+  /**
+   * Architecture the image is built for (layer content such as native libraries and extension
+   * binaries is architecture-specific).
+   * @default lambda.Architecture.X86_64
+   */
+  readonly architecture?: lambda.Architecture;
+}
+
+/**
+ * Extension layers published as an image of their own: built `FROM scratch` by `cdk deploy`
+ * like any image asset. Hand `imageUri` to other apps, which copy it with
+ * `ExtensionImageLayer.fromImage(uri)` (its `/opt` by default). Environment a layer sets
+ * (wrapper script, runtime hooks) is in the image config only: `fromImage` copies files, so
+ * consumers set those variables themselves.
+ *
+ * @example
+ * const telemetry = new LayerImage(this, 'Telemetry', {
+ *   layers: [ExtensionImageLayer.fromDirectory('layers/telemetry')],
+ *   architecture: lambda.Architecture.ARM_64,
+ * });
+ * // telemetry.imageUri: publish it (e.g. a CfnOutput) for other apps' fromImage
+ */
+export class LayerImage extends Construct {
+  /** URI of the image (resolved at deployment), tagged with its content hash. */
+  public readonly imageUri: string;
+
+  /** The image's tag: the content hash of its build context. */
+  public readonly imageTag: string;
+
+  constructor(scope: Construct, id: string, props: LayerImageProps) {
+    super(scope, id);
+    if (props.layers.length === 0) {
+      throw new Error(`${this.node.path}: invalid layers []: a layer image needs at least one layer. Fix: give the layers it should hold.`);
+    }
+    const architecture = (props.architecture ?? lambda.Architecture.X86_64).name === 'arm64' ? 'arm64' : 'x86_64';
+    const layers = resolveLayers(this, props.layers, architecture, CONTEXT_LAYERS_DIR);
+    const { stages, copies } = layerSteps(layers.recipe, BaseImage.python('3.13')._uriFor(architecture));
+    const environment = Object.keys(layers.environment).length > 0 ? [I.env(layers.environment)] : [];
+    const dockerfile = renderDockerfile({
+      header: [GENERATED_HEADER],
+      stages: [...stages, { from: 'scratch', instructions: [...copies, ...environment] }],
+    });
+    const platform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+    const asset = registerGeneratedImage(this, { dockerfile, codeExclude: [], dependencyFiles: [], extraHash: platform, layers: layers.context, files: layers.files }, {
+      platform,
+      buildSecrets: layers.buildSecrets,
+      displayName: `${this.node.path}/LayerImage-${architecture}`,
+    });
+    this.imageUri = asset.imageUri;
+    this.imageTag = asset.hash;
+  }
+}
