@@ -18,7 +18,13 @@ export interface GeneratedAsset {
 /** Per stack: contexts already registered, by content hash. */
 const registered = new WeakMap<Stack, Map<string, GeneratedAsset>>();
 
-export function registerGeneratedImage(scope: IConstruct, spec: ContextSpec, options: { platform: string; displayName: string; buildSecrets?: Record<string, string> }): GeneratedAsset {
+export interface GeneratedAssetOptions {
+  readonly platform: string;
+  readonly displayName: string;
+  readonly buildSecrets?: Record<string, string>;
+}
+
+export function registerGeneratedImage(scope: IConstruct, spec: ContextSpec, options: GeneratedAssetOptions): GeneratedAsset {
   const hash = contextHash(spec);
   const stack = Stack.of(scope);
   let perStack = registered.get(stack);

@@ -37,7 +37,9 @@ export interface ResolvedLayers {
  * Reads and checks `layers`: errors name the construct and fail the synth; overlapping layers
  * and unpinned layer images are warnings on it. Context files go under `contextRoot`.
  */
-export function resolveLayers(scope: IConstruct, layers: readonly ExtensionImageLayer[], architecture: ArchitectureName, contextRoot: string): ResolvedLayers {
+export function resolveLayers(
+  scope: IConstruct, layers: readonly ExtensionImageLayer[], architecture: ArchitectureName, contextRoot: string,
+): ResolvedLayers {
   const fail = (prop: string, value: string, message: string, fix: string): never => {
     throw new Error(formatProblem(scope.node.path, { prop, value, message, fix }));
   };
@@ -70,7 +72,8 @@ export function resolveLayers(scope: IConstruct, layers: readonly ExtensionImage
   const recipe: RecipeLayer[] = plans.map((plan, i) => {
     if (plan.fetch) {
       const fetcherImage = plan.fetch.fetcherImage ?? BaseImage.python('3.13')._uriFor(architecture);
-      return { description: plan.label, fetch: { arn: plan.fetch.arn, fetcherImage, profile: plan.fetch.profile, script: fetchScript }, destination: plan.destination };
+      const fetch = { arn: plan.fetch.arn, fetcherImage, profile: plan.fetch.profile, script: fetchScript };
+      return { description: plan.label, fetch, destination: plan.destination };
     }
     if (!plan.files) {
       return { description: plan.label, image: plan.image, destination: plan.destination };
@@ -96,7 +99,9 @@ export function resolveLayers(scope: IConstruct, layers: readonly ExtensionImage
  * files and the composed Dockerfile, in a temporary directory for `DockerImageAsset` to stage.
  * The asset hash comes from the content, so it does not change from one synth to the next.
  */
-export function stageComposedContext(contextDir: string, file: string, dockerfile: string, layers: ResolvedLayers, exclude: readonly string[]): string {
+export function stageComposedContext(
+  contextDir: string, file: string, dockerfile: string, layers: ResolvedLayers, exclude: readonly string[],
+): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-lambda-container-context-'));
   const ignoreFile = path.join(contextDir, '.dockerignore');
   const ignored = fs.existsSync(ignoreFile)

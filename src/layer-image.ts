@@ -61,7 +61,8 @@ export class LayerImage extends Construct {
       stages: [...stages, { from: 'scratch', instructions: [...copies, ...environment] }],
     });
     const platform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
-    const asset = registerGeneratedImage(this, { dockerfile, codeExclude: [], dependencyFiles: [], extraHash: platform, layers: layers.context, files: layers.files }, {
+    const spec = { dockerfile, codeExclude: [], dependencyFiles: [], extraHash: platform, layers: layers.context, files: layers.files };
+    const asset = registerGeneratedImage(this, spec, {
       platform,
       buildSecrets: layers.buildSecrets,
       displayName: `${this.node.path}/LayerImage-${architecture}`,
