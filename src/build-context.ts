@@ -127,13 +127,7 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
     fs.mkdirSync(codeTarget);
     FileSystem.copyDirectory(spec.codeDir, codeTarget, copyOptions(spec.codeExclude));
   }
-  for (const layer of spec.layers ?? []) {
-    stageLayer(path.join(tmp, layer.dir), layer.destination, layer.files);
-  }
-  for (const file of spec.files ?? []) {
-    fs.mkdirSync(path.dirname(path.join(tmp, file.name)), { recursive: true });
-    fs.copyFileSync(file.source, path.join(tmp, file.name));
-  }
+  stageLayerFiles(tmp, spec.layers ?? [], spec.files ?? []);
   try {
     fs.renameSync(tmp, target);
   } catch (e) {
@@ -144,11 +138,22 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
   return name;
 }
 
+/** Writes the layers' files and the other context files (e.g. the fetch script) into a context. */
+export function stageLayerFiles(context: string, layers: readonly StagedLayer[], files: NonNullable<ContextSpec['files']>): void {
+  for (const layer of layers) {
+    stageLayer(path.join(context, layer.dir), layer.destination, layer.files);
+  }
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.join(context, file.name)), { recursive: true });
+    fs.copyFileSync(file.source, path.join(context, file.name));
+  }
+}
+
 /**
  * Writes a layer's files under `root` at their full image path (`root/opt/extensions/x`), with
  * their modes and a fixed modification time on files, links and every folder up to `root`.
  */
-export function stageLayer(root: string, destination: string, files: readonly LayerFile[]): void {
+function stageLayer(root: string, destination: string, files: readonly LayerFile[]): void {
   const base = path.join(root, ...destination.split('/').filter(Boolean));
   fs.mkdirSync(base, { recursive: true });
   const dirs = new Set<string>([root]);

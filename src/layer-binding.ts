@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Annotations, FileSystem, IgnoreMode } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { BaseImage } from './base-image';
-import { StagedLayer, stageLayer } from './build-context';
+import { StagedLayer, stageLayerFiles } from './build-context';
 import { ExtensionImageLayer, layerContentHash } from './extension-image-layer';
 import { ArchitectureName, LAYER_CREDENTIALS_SECRET, RecipeLayer } from './image-recipe';
 import { checkLayers, LayerPlan } from './layer-plan';
@@ -109,13 +109,7 @@ export function stageComposedContext(
     : [];
   // .dockerignore is applied here and left out: its patterns could hide the layers' folder.
   FileSystem.copyDirectory(contextDir, out, { exclude: [...ignored, ...exclude, '.dockerignore'], ignoreMode: IgnoreMode.DOCKER });
-  for (const layer of layers.context) {
-    stageLayer(path.join(out, layer.dir), layer.destination, layer.files);
-  }
-  for (const extra of layers.files) {
-    fs.mkdirSync(path.dirname(path.join(out, extra.name)), { recursive: true });
-    fs.copyFileSync(extra.source, path.join(out, extra.name));
-  }
+  stageLayerFiles(out, layers.context, layers.files);
   fs.writeFileSync(path.join(out, file), dockerfile);
   return out;
 }
