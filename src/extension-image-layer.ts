@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
-import { Token } from 'aws-cdk-lib';
+import { IgnoreStrategy, Token } from 'aws-cdk-lib';
 import { LayerFile, LayerPlan, OPT_DIR, permissionBits } from './layer-plan';
 
 /** Options of {@link ExtensionImageLayer.fromDirectory}. */
@@ -25,6 +25,12 @@ export interface DirectoryLayerOptions {
    * @default false
    */
   readonly allowOutsideOpt?: boolean;
+
+  /**
+   * Glob patterns (relative to the directory) left out of the layer, e.g. `['*.md', 'tests']`.
+   * @default - nothing is left out
+   */
+  readonly exclude?: string[];
 }
 
 /** Options of {@link ExtensionImageLayer.fromImage}. */
@@ -95,7 +101,8 @@ export abstract class ExtensionImageLayer {
    * folder must be executable: Lambda runs each as an external extension.
    */
   public static fromDirectory(directory: string, options: DirectoryLayerOptions = {}): ExtensionImageLayer {
-    return new ContextLayer('fromDirectory', directory, () => directoryFiles(directory, 'directory'), options.destination ?? OPT_DIR, options.allowOutsideOpt ?? false);
+    const list = () => directoryFiles(directory, 'directory', options.exclude ?? []);
+    return new ContextLayer('fromDirectory', directory, list, options.destination ?? OPT_DIR, options.allowOutsideOpt ?? false);
   }
 
   /**
@@ -118,7 +125,7 @@ export abstract class ExtensionImageLayer {
       if (fs.existsSync(resolved) && fs.statSync(resolved).isFile()) {
         return zipFiles(resolved);
       }
-      return directoryFiles(zipOrDirectory, 'layer asset (a .zip file or a directory)');
+      return directoryFiles(zipOrDirectory, 'layer asset (a .zip file or a directory)', []);
     }, OPT_DIR, false);
   }
 
@@ -248,16 +255,18 @@ function singleFile(kind: string, file: string, options: FileLayerOptions, env: 
   }, path.posix.dirname(destination), false, env(destination));
 }
 
-/** Every file under a directory (symlinks kept as links), sorted, with its mode. */
-function directoryFiles(directory: string, what: string): LayerFile[] {
+/** Every file under a directory but the excluded ones (symlinks kept as links), sorted, with its mode. */
+function directoryFiles(directory: string, what: string, exclude: readonly string[]): LayerFile[] {
   const root = path.resolve(directory);
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
     throw new Error(`ExtensionImageLayer: no such ${what}: ${JSON.stringify(directory)} (resolved to ${root}). Fix: give the directory holding the layer's files, relative to where \`cdk synth\` runs or absolute.`);
   }
+  const ignore = IgnoreStrategy.glob(root, [...exclude]);
   const files: LayerFile[] = [];
   const walk = (dir: string, rel: string) => {
     for (const name of fs.readdirSync(dir).sort()) {
       const full = path.join(dir, name);
+      if (ignore.ignores(full)) continue;
       const relativePath = rel ? `${rel}/${name}` : name;
       const stat = fs.lstatSync(full);
       if (stat.isSymbolicLink()) {

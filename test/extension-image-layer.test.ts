@@ -132,6 +132,13 @@ describe('ExtensionImageLayer in a generated image', () => {
       .toThrow(/^TestStack\/Fn: invalid layers .*\/opt\/extensions\/agent \(from fromDirectory\(.*\)\).*not executable.*Fix: make them executable \(chmod \+x\)/);
   });
 
+  test('fromDirectory leaves out what exclude names', () => {
+    const dir = tempTree({ 'python/lib.py': 'X = 1\n', 'python/__pycache__/lib.cpython-313.pyc': 'x', 'README.md': '# layer\n' });
+    const plan = ExtensionImageLayer.fromDirectory(dir, { exclude: ['**/__pycache__', '*.md'] })._plan();
+    expect(plan.files!.map(f => f.relativePath)).toEqual(['python/lib.py']);
+    expect(ExtensionImageLayer.fromDirectory(dir)._plan().files!.map(f => f.relativePath)).toEqual(['README.md', 'python/__pycache__/lib.cpython-313.pyc', 'python/lib.py']);
+  });
+
   test('a missing layer directory names the construct, the layer and the fix', () => {
     const { stack } = newStack();
     expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory('/nonexistent/layer')] }))
