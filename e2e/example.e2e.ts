@@ -33,6 +33,13 @@ beforeAll(() => {
       environment: { TABLE_NAME: 'alt-base' },
       architecture: HOST_ARCH,
     });
+    // The custom runtime's image (same content: no extra build) with a runtime that dies at init.
+    new LambdaContainerFunction(alt, 'Crashes', {
+      baseImage: BaseImage.providedAl2023(),
+      code: path.join(__dirname, '..', 'examples', 'functions', 'custom-runtime'),
+      entrypoint: ['/bin/sh', '-c', 'echo dying at init >&2; exit 3'],
+      architecture: HOST_ARCH,
+    });
   });
 });
 
@@ -122,6 +129,13 @@ describe('invoked under the Runtime Interface Emulator', () => {
     const result = await invoke('PythonRic', {});
     expect(JSON.parse(result.body)).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(JSON.parse(result.body).body)).toEqual({ orders: [], table: 'alt-base' });
+  });
+
+  test('a runtime that dies at init gets Lambda\'s Runtime.ExitError, not an empty answer', async () => {
+    const result = await invokeFunction(assembly, 'Crashes', Buffer.from('{}'), { engine: 'podman', rie: RIE, build: false });
+    expect(result.functionError).toBe('Unhandled');
+    expect(JSON.parse(result.body)).toMatchObject({ errorType: 'Runtime.ExitError', errorMessage: expect.stringMatching(/exit status 3/) });
+    expect(result.logs).toMatch(/dying at init/);
   });
 
   test('a 7 MB payload gets Lambda\'s RequestEntityTooLarge, not the emulator\'s truncation', async () => {

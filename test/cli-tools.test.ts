@@ -2,7 +2,7 @@ import { buildArguments, localTag } from '../src/cli/build';
 import { ImageFunction } from '../src/cli/cloud-assembly';
 import { findEngine } from '../src/cli/engine';
 import { EVENT_KINDS, generateEvent } from '../src/cli/events';
-import { checkPayload, containerEnvironment, findRie, formatTimings, processArgv, RequestEntityTooLargeError } from '../src/cli/invoke';
+import { checkPayload, containerEnvironment, findRie, formatTimings, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../src/cli/invoke';
 import { main } from '../src/cli/main';
 
 const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final' };
@@ -36,6 +36,22 @@ describe('checkPayload', () => {
   test('answers one byte more with RequestEntityTooLarge, like Lambda', () => {
     expect(() => checkPayload(6 * 1024 * 1024 + 1, 'RequestResponse')).toThrow(RequestEntityTooLargeError);
     expect(() => checkPayload(1024 * 1024 + 1, 'Event')).toThrow(/RequestEntityTooLargeException: Request must be smaller than 1048576 bytes/);
+  });
+});
+
+describe('runtimeFailure', () => {
+  test('a runtime that exits during init: Lambda\'s Runtime.ExitError with the emulator\'s reason', () => {
+    const logs = [
+      '/var/runtime/bootstrap: 13: exec: --: not found',
+      '22 Nov 2026 05:11:27,513 [WARNING] (rapid) Process runtime-1 exited: exit status 127',
+      '22 Nov 2026 05:11:27,513 [ERROR] (rapid) Init failed error=Runtime exited with error: exit status 127 InvokeID=',
+      '22 Nov 2026 05:11:27,527 [ERROR] (rapid) Invoke DONE failed: Sandbox.Failure',
+    ].join('\n');
+    expect(runtimeFailure(logs)).toEqual({ errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: exit status 127' });
+  });
+
+  test('a healthy log is no failure', () => {
+    expect(runtimeFailure('START RequestId: x\nEND RequestId: x\nREPORT RequestId: x\tDuration: 1 ms')).toBeUndefined();
   });
 });
 

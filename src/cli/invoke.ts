@@ -36,6 +36,8 @@ export interface InvokeResult {
   readonly coldStartMs: number;
   /** Creating the container (the storage driver's copy of the image), in milliseconds. */
   readonly createMs: number;
+  /** Set when the runtime never answered (Lambda's `X-Amz-Function-Error`); `body` is then Lambda's error object. */
+  readonly functionError?: string;
 }
 
 /** One response of a running function. */
@@ -168,7 +170,16 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
   const running = await startFunction(assemblyDir, functionName, options);
   try {
     const { statusCode, body, receivedAt } = await running.invoke(event, invocationType);
-    return { statusCode, body, logs: await running.logs(), coldStartMs: receivedAt - running.startedAt, createMs: running.createMs };
+    const logs = await running.logs();
+    const failure = invocationType === 'RequestResponse' && body === '' ? runtimeFailure(logs) : undefined;
+    return {
+      statusCode,
+      body: failure ? JSON.stringify(failure) : body,
+      logs,
+      coldStartMs: receivedAt - running.startedAt,
+      createMs: running.createMs,
+      functionError: failure && 'Unhandled',
+    };
   } finally {
     running.stop();
   }
@@ -237,6 +248,21 @@ export async function startFunction(assemblyDir: string, functionName: string, o
     logs: (requests = 1) => containerLogs(engine, name, requests),
     stop,
   };
+}
+
+/**
+ * What Lambda answers when the runtime never produced a response (it exited, or failed its
+ * init): the RIE answers with an empty body, and its log says why. Undefined when the log shows
+ * no such failure.
+ */
+export function runtimeFailure(logs: string): { errorType: string; errorMessage: string } | undefined {
+  const init = /Init failed error=(.*?) InvokeID=/.exec(logs);
+  const exit = /Process runtime-\d+ exited: (.*)$/m.exec(logs);
+  const done = /Invoke DONE failed: (\S+)/.exec(logs);
+  if (!init && !exit && !done) return undefined;
+  const errorType = exit || init ? 'Runtime.ExitError' : done![1];
+  const errorMessage = init ? init[1].trim() : exit ? `Runtime exited: ${exit[1].trim()}` : `the invocation failed (${done![1]})`;
+  return { errorType, errorMessage };
 }
 
 /** One line on the timings of invocations of one container: the first is the cold start. */

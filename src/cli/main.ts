@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { buildFunction } from './build';
 import { EVENT_KINDS, generateEvent } from './events';
-import { checkPayload, formatTimings, InvocationType, startFunction } from './invoke';
+import { checkPayload, formatTimings, InvocationType, runtimeFailure, startFunction } from './invoke';
 import { formatLayers, functionLayers } from './layers';
 import { summarize } from './summary';
 
@@ -88,11 +88,14 @@ export async function main(argv: string[]): Promise<number> {
         for (let i = 0; i < repeat; i++) {
           results.push(await running.invoke(event, invocationType));
         }
-        process.stderr.write(await running.logs(repeat));
+        const logs = await running.logs(repeat);
+        process.stderr.write(logs);
         const last = results[results.length - 1];
-        console.log(last.body);
+        // The RIE answers an empty body when the runtime died; Lambda answers an error object.
+        const failure = invocationType === 'RequestResponse' && results.some(r => r.body === '') ? runtimeFailure(logs) : undefined;
+        console.log(failure ? JSON.stringify(failure) : last.body);
         process.stderr.write(formatTimings(running, results) + '\n');
-        return results.every(r => r.statusCode < 300) ? 0 : 1;
+        return !failure && results.every(r => r.statusCode < 300) ? 0 : 1;
       } finally {
         running.stop();
       }
