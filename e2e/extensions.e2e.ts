@@ -11,7 +11,7 @@ import * as path from 'path';
 import AdmZip from 'adm-zip';
 import { Stack } from 'aws-cdk-lib';
 import { engine, engineEnv, HOST_ARCH, synth } from './helpers';
-import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, LayerImage } from '../src';
+import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, LayerImage, RuntimeInterfaceClient } from '../src';
 import { buildArguments, buildFunction, localTag } from '../src/cli/build';
 import { findFunction, readImageAssets } from '../src/cli/cloud-assembly';
 import { invokeFunction } from '../src/cli/invoke';
@@ -145,5 +145,18 @@ test('a LayerImage is built on its own and another app copies it with fromImage'
   const result = await invokeFunction(consumer, 'Fn', Buffer.from('{}'), { engine: 'podman', rie: env.E2E_RIE });
   expect(JSON.parse(result.body)).toEqual(['probe']);
   expect(result.logs).toMatch(/External agent probe \(\S+\) registered/);
+});
+
+test('a runtime hook: nodeRequire preloads a module into the Node.js runtime (alternative base + RIC)', async () => {
+  const hook = tree({ 'hook.js': { content: 'globalThis.__hookLoaded = true;\nprocess.env.HOOKED_BY = "nodeRequire";\n' } });
+  const hooked = synth('node-hook', app => new LambdaContainerFunction(new Stack(app, 'NodeHook'), 'Fn', {
+    baseImage: BaseImage.fromRegistry('node:22-bookworm-slim', { ric: RuntimeInterfaceClient.nodejs() }),
+    code: tree({ 'index.js': { content: 'exports.handler = async () => ({ loaded: globalThis.__hookLoaded === true, hookedBy: process.env.HOOKED_BY ?? null });\n' } }),
+    cmd: ['index.handler'],
+    imageLayers: [ExtensionImageLayer.nodeRequire(path.join(hook, 'hook.js'))],
+    architecture: HOST_ARCH,
+  }));
+  const result = await invokeFunction(hooked, 'Fn', Buffer.from('{}'), { engine: 'podman', rie: env.E2E_RIE });
+  expect(JSON.parse(result.body)).toEqual({ loaded: true, hookedBy: 'nodeRequire' });
 });
 

@@ -3,19 +3,31 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 
+/** Temp directories made by the helpers below, removed after each test file (CI runs again and again on one machine). */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 /** A fixed "today" so deprecation warnings do not depend on the day the tests run. */
 export const TODAY = '2026-11-22';
 
 /** A fresh app + stack whose cloud assembly goes to a temp dir. */
 export function newStack(context: Record<string, unknown> = {}): { app: App; stack: Stack } {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'clc-test-')), context: { 'cdk-lambda-container:today': TODAY, ...context } });
+  const app = new App({ outdir: tempDir('clc-test-'), context: { 'cdk-lambda-container:today': TODAY, ...context } });
   const stack = new Stack(app, 'TestStack', { env: { account: '123456789012', region: 'us-east-1' } });
   return { app, stack };
 }
 
 /** Writes files (relative path → content) into a new temp directory and returns it. */
 export function tempTree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-src-'));
+  const dir = tempDir('clc-src-');
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });

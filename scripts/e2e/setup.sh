@@ -4,6 +4,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 "$HERE/engine.sh"
+"$HERE/prune.sh"
 "$HERE/rie.sh"
 "$HERE/base-images.sh"
 "$HERE/registry.sh"
