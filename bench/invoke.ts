@@ -10,7 +10,7 @@
  * - SAM: `sam local invoke` (whole process, cold every time) and `sam local start-lambda` with
  *   warm containers, through podman's Docker API.
  */
-import { spawn, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -169,10 +169,10 @@ async function main() {
   const sam = samCold(template, eventFile);
   const samW = await samWarm(template);
 
-  console.log(`Local invoke of one Python function (AWS base image stand-in, ${ARCH}, podman with vfs storage), same image for both tools\n`);
+  console.log(`Local invoke of one Python function (AWS base image stand-in, ${ARCH}, podman, ${execFileSync('podman', ['info', '--format', '{{.Store.GraphDriverName}}'], { env, encoding: 'utf8' }).trim()} storage), same image for both tools\n`);
   console.log('| measure | cdk-lambda-container | SAM CLI 1.170.0 | ratio ours/SAM |');
   console.log('|---|---|---|---|');
-  console.log(`| cold: container created (storage copy) | ${ms(cold.create)} | – | – |`);
+  console.log(`| cold: container created | ${ms(cold.create)} | – | – |`);
   console.log(`| cold: container start to first response (target ≤ 1.5 s) | **${ms(cold.firstResponse)}** | – | – |`);
   console.log(`| cold: all before the first answer, image built (SAM start-lambda: rapid image, create, start) | ${ms(cold.create + cold.firstResponse)} | ${ms(samW.first)} | ${((cold.create + cold.firstResponse) / samW.first).toFixed(3)} |`);
   console.log(`| one invoke, whole CLI process (image built) | ${ms(cli)} | ${ms(sam)} (sam local invoke) | ${(cli / sam).toFixed(3)} |`);

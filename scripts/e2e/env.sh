@@ -1,4 +1,4 @@
-# Sourced by the end-to-end scripts: a container engine (podman/buildah, rootful, vfs, chroot
+# Sourced by the end-to-end scripts: a container engine (podman/buildah, rootful, overlay or vfs, chroot
 # isolation, runc) whose storage, configuration and auth live under E2E_DIR, not the machine's.
 E2E_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # Outside the work tree (jest and git stay out of image storage) and kept between runs on one machine.
