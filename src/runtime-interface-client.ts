@@ -114,7 +114,8 @@ export class RuntimeInterfaceClient {
       buildImage: options.buildImage,
       install: [
         ...setup(options.buildSetupCommands ?? NODE_BUILD_TOOLS),
-        I.run(`mkdir -p ${ricDir}`, `npm install --prefix ${ricDir} --no-audit --no-fund aws-lambda-ric@${options.version ?? '3.3.0'}`, 'npm cache clean --force'),
+        // ${FUNCTION_DIR} too: the final stage copies it, and without dependencies nothing else creates it.
+        I.run(`mkdir -p ${ricDir} ${FUNCTION_DIR}`, `npm install --prefix ${ricDir} --no-audit --no-fund aws-lambda-ric@${options.version ?? '3.3.0'}`, 'npm cache clean --force'),
       ],
       dependencyKind: 'npm',
       compilesCode: false,

@@ -97,6 +97,13 @@ describe('golden Dockerfiles (the two shapes of the AWS guide)', () => {
     expect(final).not.toMatch(/g\+\+|apt-get/);
   });
 
+  test('Node.js RIC without dependencies: the build stage still creates /function, which the final stage copies (found by the e2e suite)', () => {
+    const base = BaseImage.fromRegistry('node:22-bookworm-slim', { ric: RuntimeInterfaceClient.nodejs() });
+    const [build, final] = stagesOf(renderDockerfile(functionImageRecipe({ base: base._uriFor('x86_64'), ric: base.ric!._recipe, image: { cmd: ['index.handler'] } })));
+    expect(final).toMatch(/^COPY --from=build \/function \/function$/m);
+    expect(build).toMatch(/mkdir -p \/ric \/function/);
+  });
+
   test('Go on a plain base: compiled in a golang stage, run as /function/bootstrap', () => {
     const base = BaseImage.fromRegistry('debian:bookworm-slim', { ric: RuntimeInterfaceClient.go() });
     const text = renderDockerfile(functionImageRecipe({ base: base._uriFor('arm64'), ric: base.ric!._recipe, dependencies: { kind: 'go', files: ['go.mod', 'go.sum'] } }));

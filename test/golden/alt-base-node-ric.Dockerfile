@@ -5,7 +5,7 @@ FROM node:22-bookworm-slim AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends g++ make cmake unzip autoconf automake libtool python3 libcurl4-openssl-dev \
     && rm -rf /var/lib/apt/lists/*
-RUN mkdir -p /ric \
+RUN mkdir -p /ric /function \
     && npm install --prefix /ric --no-audit --no-fund aws-lambda-ric@3.3.0 \
     && npm cache clean --force
 WORKDIR /function
