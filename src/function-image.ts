@@ -16,8 +16,8 @@ import { I } from './dockerfile/model';
 import { renderDockerfile } from './dockerfile/render';
 import { ExtensionImageLayer } from './extension-image-layer';
 import { registerGeneratedImage } from './generated-asset';
-import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, functionImageRecipe, layerSteps, TASK_ROOT } from './image-recipe';
-import { resolveLayers, stageComposedContext } from './layer-binding';
+import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, functionImageRecipe, layerSteps, platformOf, TASK_ROOT } from './image-recipe';
+import { layerHelperImage, resolveLayers, stageComposedContext } from './layer-binding';
 import { checkImageConfig, formatProblem, Problem } from './limits';
 
 /** Props of an image built from a Dockerfile this library generates. */
@@ -190,10 +190,6 @@ function fail(scope: IConstruct, prop: string, value: string, message: string, f
   throw new Error(formatProblem(scope.node.path, { prop, value, message, fix }));
 }
 
-function platformOf(architecture: ArchitectureName): string {
-  return architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
-}
-
 
 class GeneratedImage extends FunctionImage {
   /** Bound once per stack and architecture: N functions sharing this image check, render and hash it once. */
@@ -354,7 +350,7 @@ class DockerfileImage extends FunctionImage {
     if (!asset) {
       let directory = dir;
       if (layers) {
-        const { stages, copies } = layerSteps(layers.recipe, BaseImage.python('3.13')._uriFor(architecture));
+        const { stages, copies } = layerSteps(layers.recipe, layerHelperImage(architecture));
         if (Object.keys(layers.environment).length > 0) copies.push(I.env(layers.environment));
         let text: string;
         try {

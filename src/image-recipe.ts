@@ -8,9 +8,15 @@
  */
 import { DependencyKind, installCommands } from './dependencies';
 import { DockerfileModel, I, Instruction, Stage } from './dockerfile/model';
+import { OPT_DIR } from './layer-plan';
 
 /** The two CPU architectures Lambda runs, as AWS base image tags spell them. */
 export type ArchitectureName = 'x86_64' | 'arm64';
+
+/** The build platform of an architecture. */
+export function platformOf(architecture: ArchitectureName): string {
+  return architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+}
 
 /** Where alternative-base images keep the function, its dependencies and the RIC. */
 export const FUNCTION_DIR = '/function';
@@ -81,7 +87,6 @@ export const LAYER_CREDENTIALS_SECRET = 'lambda-layer-credentials';
 export const CONTEXT_LAYERS_DIR = 'layers';
 /** How each layer's comment starts in a generated Dockerfile (the summary lists them). */
 export const LAYER_COMMENT_PREFIX = 'layer: ';
-const OPT = '/opt';
 /** Where a publisher image's layer is assembled in its own stage. */
 const LAYER_STAGE_ROOT = '/layer';
 /** The fixed timestamp of layer files and folders (2000-01-01T00:00:00Z), in `touch -t` form. */
@@ -145,7 +150,7 @@ export function layerSteps(layers: readonly RecipeLayer[], shellImage: string): 
           name: `${name}-fetch`,
           instructions: [
             I.copy(layer.fetch.script, '/tmp/fetch-layer-version.py'),
-            I.runWithMounts([`type=secret,id=${LAYER_CREDENTIALS_SECRET},target=${secret}`], `${env.join(' ')} python3 /tmp/fetch-layer-version.py ${layer.fetch.arn} ${LAYER_STAGE_ROOT}${OPT}`),
+            I.runWithMounts([`type=secret,id=${LAYER_CREDENTIALS_SECRET},target=${secret}`], `${env.join(' ')} python3 /tmp/fetch-layer-version.py ${layer.fetch.arn} ${LAYER_STAGE_ROOT}${OPT_DIR}`),
           ],
         },
         { from: 'scratch', name, instructions: [I.copy(`${LAYER_STAGE_ROOT}/`, `${LAYER_STAGE_ROOT}/`, { from: `${name}-fetch` })] },

@@ -18,6 +18,14 @@ import { formatProblem } from './limits';
 /** The script that fetches layer versions at build time, shipped in the package's assets/. */
 const FETCH_SCRIPT_SOURCE = path.join(__dirname, '..', 'assets', 'fetch-layer-version.py');
 
+/**
+ * The image that runs the layers' helper stages (fetching layer versions, fixing a publisher
+ * path's timestamps): AWS's Python base image, which has a shell, python3 and boto3.
+ */
+export function layerHelperImage(architecture: ArchitectureName): string {
+  return BaseImage.python('3.13')._uriFor(architecture);
+}
+
 /** A function image's layers, resolved. */
 export interface ResolvedLayers {
   readonly recipe: RecipeLayer[];
@@ -71,7 +79,7 @@ export function resolveLayers(
   const context: StagedLayer[] = [];
   const recipe: RecipeLayer[] = plans.map((plan, i) => {
     if (plan.fetch) {
-      const fetcherImage = plan.fetch.fetcherImage ?? BaseImage.python('3.13')._uriFor(architecture);
+      const fetcherImage = plan.fetch.fetcherImage ?? layerHelperImage(architecture);
       const fetch = { arn: plan.fetch.arn, fetcherImage, profile: plan.fetch.profile, script: fetchScript };
       return { description: plan.label, fetch, destination: plan.destination };
     }

@@ -5,13 +5,12 @@
  */
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { BaseImage } from './base-image';
 import { I } from './dockerfile/model';
 import { renderDockerfile } from './dockerfile/render';
 import { ExtensionImageLayer } from './extension-image-layer';
 import { registerGeneratedImage } from './generated-asset';
-import { CONTEXT_LAYERS_DIR, GENERATED_HEADER, layerSteps } from './image-recipe';
-import { resolveLayers } from './layer-binding';
+import { CONTEXT_LAYERS_DIR, GENERATED_HEADER, layerSteps, platformOf } from './image-recipe';
+import { layerHelperImage, resolveLayers } from './layer-binding';
 
 /** Props of a {@link LayerImage}. */
 export interface LayerImageProps {
@@ -54,13 +53,13 @@ export class LayerImage extends Construct {
     }
     const architecture = (props.architecture ?? lambda.Architecture.X86_64).name === 'arm64' ? 'arm64' : 'x86_64';
     const layers = resolveLayers(this, props.layers, architecture, CONTEXT_LAYERS_DIR);
-    const { stages, copies } = layerSteps(layers.recipe, BaseImage.python('3.13')._uriFor(architecture));
+    const { stages, copies } = layerSteps(layers.recipe, layerHelperImage(architecture));
     const environment = Object.keys(layers.environment).length > 0 ? [I.env(layers.environment)] : [];
     const dockerfile = renderDockerfile({
       header: [GENERATED_HEADER],
       stages: [...stages, { from: 'scratch', instructions: [...copies, ...environment] }],
     });
-    const platform = architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+    const platform = platformOf(architecture);
     const spec = { dockerfile, codeExclude: [], dependencyFiles: [], extraHash: platform, layers: layers.context, files: layers.files };
     const asset = registerGeneratedImage(this, spec, {
       platform,
