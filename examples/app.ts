@@ -6,17 +6,19 @@
  *   (a directory with extensions/), a wrapper script, and a shared library in a layer's layout;
  * - a Node.js function on a plain Debian Node image + the Runtime Interface Client (x86_64);
  * - one image serving two functions with different CMDs (x86_64);
- * - a custom runtime (`bootstrap`) on the OS-only Amazon Linux 2023 base image (arm64).
+ * - a custom runtime (`bootstrap`) on the OS-only Amazon Linux 2023 base image (arm64);
+ * - every image published into one SharedImageRepository, in a stack of its own
+ *   (LambdaContainerImages) that `cdk deploy --all` deploys before the functions' images build.
  *
  * `npx projen example` synthesizes it offline and prints what it built.
  */
 import * as path from 'path';
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
-import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
+import { BaseImage, ExtensionImageLayer, FunctionImage, ISharedImageRepository, LambdaContainerFunction, RuntimeInterfaceClient, SharedImageRepository, SharedImageRepositorySynthesizer } from '../src';
 
 const fn = (name: string) => path.join(__dirname, 'functions', name);
 const layer = (name: string) => path.join(__dirname, 'layers', name);
@@ -28,11 +30,34 @@ export interface ExampleStackProps extends StackProps {
    * @default - arm64 for the thumbnailer and the custom runtime, x86_64 for the others
    */
   readonly architecture?: lambda.Architecture;
+
+  /**
+   * Publish every image into this repository (the stack then uses SharedImageRepositorySynthesizer).
+   * @default - the bootstrap repository
+   */
+  readonly repository?: ISharedImageRepository;
+}
+
+/** The shared image repository, in a stack of its own (deployed first). */
+export class ImagesStack extends Stack {
+  public readonly repository: SharedImageRepository;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    this.repository = new SharedImageRepository(this, 'Repository', {
+      repositoryName: 'lambda-container-example',
+      keepImagesPerFunction: 3,
+      // An example: deleting the stack deletes its images too.
+      removalPolicy: RemovalPolicy.DESTROY,
+      emptyOnDelete: true,
+    });
+  }
 }
 
 export class ExampleStack extends Stack {
   constructor(scope: Construct, id: string, props: ExampleStackProps = {}) {
-    super(scope, id, props);
+    super(scope, id, { ...props, synthesizer: props.synthesizer ?? (props.repository ? new SharedImageRepositorySynthesizer() : undefined) });
+    const repository = props.repository;
     const arm64 = props.architecture ?? lambda.Architecture.ARM_64;
     const x86_64 = props.architecture ?? lambda.Architecture.X86_64;
 
@@ -50,6 +75,7 @@ export class ExampleStack extends Stack {
         ExtensionImageLayer.fromLayerAsset(layer('image-utils')), //      python/ → /opt/python (or a layer .zip)
       ],
       architecture: arm64,
+      repository, // published into the shared repository; the deployed image is marked in use
       memorySize: 1024,
       timeout: Duration.seconds(30),
       environment: { THUMBNAIL_SIZE: '128', THUMBNAIL_PREFIX: 'thumbnails/' },
@@ -64,10 +90,11 @@ export class ExampleStack extends Stack {
       dependencies: fn('greeter/package.json'),
       cmd: ['index.handler'],
       architecture: x86_64,
+      repository,
     });
 
     // 3. One image, two functions: built and pushed once, each function with its own CMD.
-    const orders = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: fn('orders') });
+    const orders = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: fn('orders'), repository });
     new LambdaContainerFunction(this, 'CreateOrder', { image: orders, cmd: ['app.create_order'], environment: { TABLE_NAME: 'orders' }, architecture: x86_64 });
     new LambdaContainerFunction(this, 'ListOrders', { image: orders, cmd: ['app.list_orders'], environment: { TABLE_NAME: 'orders' }, memorySize: 256, architecture: x86_64 });
 
@@ -77,13 +104,15 @@ export class ExampleStack extends Stack {
       code: fn('custom-runtime'),
       entrypoint: ['/var/task/bootstrap'],
       architecture: arm64,
+      repository,
     });
   }
 }
 
-/** Builds the example app (used by `cdk synth`, the integ test and the benchmark-free smoke tests). */
+/** Builds the example app: the images stack and the functions stack (used by `cdk synth` and the integ test). */
 export function buildExampleApp(app: App = new App()): App {
-  new ExampleStack(app, 'LambdaContainerExample');
+  const images = new ImagesStack(app, 'LambdaContainerImages');
+  new ExampleStack(app, 'LambdaContainerExample', { repository: images.repository });
   return app;
 }
 

@@ -19,6 +19,8 @@ import { registerGeneratedImage } from './generated-asset';
 import { ArchitectureName, codeDestination, CONTEXT_LAYERS_DIR, functionImageRecipe, layerSteps, platformOf, TASK_ROOT } from './image-recipe';
 import { layerHelperImage, resolveLayers, stageComposedContext } from './layer-binding';
 import { checkImageConfig, formatProblem, Problem } from './limits';
+import { RoutedImage, routeTo } from './private/image-routing';
+import { ISharedImageRepository } from './shared-image-repository';
 
 /** Props of an image built from a Dockerfile this library generates. */
 export interface FunctionImageBuildProps {
@@ -76,6 +78,13 @@ export interface FunctionImageBuildProps {
    * @default - none
    */
   readonly layers?: ExtensionImageLayer[];
+
+  /**
+   * A shared repository to publish the image into (its stack deployed first; the stack of the
+   * image needs `SharedImageRepositorySynthesizer`). Functions running it mark it in use there.
+   * @default - the bootstrap repository, as plain CDK does
+   */
+  readonly repository?: ISharedImageRepository;
 }
 
 /** Options of an image built from your own Dockerfile. */
@@ -119,6 +128,13 @@ export interface DockerfileImageOptions {
    * @default - none
    */
   readonly layers?: ExtensionImageLayer[];
+
+  /**
+   * A shared repository to publish the image into (its stack deployed first; the stack of the
+   * image needs `SharedImageRepositorySynthesizer`). Functions running it mark it in use there.
+   * @default - the bootstrap repository, as plain CDK does
+   */
+  readonly repository?: ISharedImageRepository;
 }
 
 /** Options of an existing image in ECR. */
@@ -146,6 +162,8 @@ export interface BoundFunctionImage {
   readonly baseImage?: BaseImage;
   /** Checks a function-level ENTRYPOINT executable against the build context (symlinks). */
   readonly checkEntrypoint?: (exe: string) => Problem | undefined;
+  /** Where the image is published, when it goes to a shared repository (functions mark it in use). */
+  readonly routed?: RoutedImage;
   /** Adds `aws:asset:*` metadata (for SAM and the local tooling) to the function resource. */
   readonly addResourceMetadata?: (resource: import('aws-cdk-lib').CfnResource) => void;
 }
@@ -252,10 +270,12 @@ class GeneratedImage extends FunctionImage {
       platform,
       buildSecrets: layers.buildSecrets,
       displayName: `${Stack.of(scope).node.path}/ContainerImage/${path.basename(codeDir)}-${architecture}`,
+      repository: this.props.repository,
     });
     const assetPath = asset.assetPath;
     return {
       imageUri: asset.imageUri,
+      routed: asset.routed,
       requiresHandler: baseImage._requiresHandler,
       imageHasCmd: image.cmd !== undefined,
       imageHasEntrypoint: image.entrypoint !== undefined,
@@ -342,8 +362,9 @@ class DockerfileImage extends FunctionImage {
       ? resolveLayers(scope, this.options.layers, architecture, OWN_CONTEXT_LAYERS_DIR)
       : undefined;
     const stack = Stack.of(scope);
+    const repository = this.options.repository;
     const key = crypto.createHash('sha256')
-      .update(JSON.stringify([dir, file, this.options.buildArgs ?? {}, this.options.target ?? '', this.options.exclude ?? [], platform, layers?.fingerprint ?? '']))
+      .update(JSON.stringify([dir, file, this.options.buildArgs ?? {}, this.options.target ?? '', this.options.exclude ?? [], platform, layers?.fingerprint ?? '', repository?.repositoryName ?? '']))
       .digest('hex').slice(0, 16);
     const images = (stack.node.tryFindChild(IMAGE_SCOPE_ID) as Construct | undefined) ?? new Construct(stack, IMAGE_SCOPE_ID);
     let asset = images.node.tryFindChild(key) as ecr_assets.DockerImageAsset | undefined;
@@ -360,7 +381,7 @@ class DockerfileImage extends FunctionImage {
         }
         directory = stageComposedContext(dir, file, text, layers, this.options.exclude ?? []);
       }
-      asset = new ecr_assets.DockerImageAsset(images, key, {
+      const assetProps: ecr_assets.DockerImageAssetProps = {
         directory,
         file,
         buildArgs: this.options.buildArgs,
@@ -369,11 +390,16 @@ class DockerfileImage extends FunctionImage {
         exclude: layers ? undefined : this.options.exclude,
         platform: ecr_assets.Platform.custom(platform),
         displayName: `${scope.node.path}/Image`,
-      });
+      };
+      const routing = repository && routeTo(scope, repository);
+      asset = routing
+        ? routing.synthesizer._withRoute(routing.route, () => new ecr_assets.DockerImageAsset(images, key, assetProps))
+        : new ecr_assets.DockerImageAsset(images, key, assetProps);
     }
     const imageAsset = asset;
     return {
       imageUri: imageAsset.imageUri,
+      routed: repository && { repository, imageTag: imageAsset.imageTag },
       imageHasCmd: true,
       addResourceMetadata: resource => imageAsset.addResourceMetadata(resource, 'Code.ImageUri'),
     };

@@ -7,6 +7,8 @@ import { registerEdgeCheck } from './edge-check';
 import { ExtensionImageLayer } from './extension-image-layer';
 import { BoundFunctionImage, FunctionImage } from './function-image';
 import { ArchitectureName } from './image-recipe';
+import { markImageInUse } from './private/in-use-marker';
+import { ISharedImageRepository } from './shared-image-repository';
 import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout, formatProblem, Problem } from './limits';
 
 /** Props of a {@link LambdaContainerFunction}. Give exactly one image source. */
@@ -50,6 +52,14 @@ export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
    * @default - none
    */
   readonly imageLayers?: ExtensionImageLayer[];
+
+  /**
+   * A shared repository to publish the image into, with `baseImage` or `dockerfile` (for `image`,
+   * give it to `FunctionImage.fromBuild` / `fromDockerfile`). The function marks the image it is
+   * deployed with as in use there, so the repository's lifecycle never expires it.
+   * @default - the bootstrap repository, as plain CDK does
+   */
+  readonly repository?: ISharedImageRepository;
 
   /**
    * Your own Dockerfile, relative to `buildContext` (shorthand for `FunctionImage.fromDockerfile`).
@@ -153,6 +163,9 @@ export class LambdaContainerFunction extends lambda.Function {
           : `set cmd to the handler, e.g. cmd: ['${exampleHandler(bound.baseImage)}']`,
       }));
     }
+    if (bound.routed) {
+      markImageInUse(this, bound.routed);
+    }
     this.warnAboutDeprecations(bound.baseImage);
     this.node.addValidation({ validate: () => this.validateEnvironment() });
     registerEdgeCheck(this);
@@ -237,7 +250,7 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
       fix: 'give either image, or baseImage with code, or dockerfile/buildContext',
     }));
   }
-  const shorthandOnly: Array<[string, unknown]> = [['dependencies', props.dependencies], ['exclude', props.exclude], ['buildArgs', props.buildArgs], ['imageLayers', props.imageLayers]];
+  const shorthandOnly: Array<[string, unknown]> = [['dependencies', props.dependencies], ['exclude', props.exclude], ['buildArgs', props.buildArgs], ['imageLayers', props.imageLayers], ['repository', props.repository]];
   if (props.image) {
     const given = shorthandOnly.filter(([, v]) => v !== undefined).map(([k]) => k);
     if (given.length > 0) {
@@ -254,7 +267,7 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
       throw new Error(formatProblem(constructPath, { prop: 'buildArgs', value: '(set)', message: 'generated Dockerfiles take no build arguments', fix: 'remove buildArgs, or bring your own Dockerfile' }));
     }
     const { baseImage, code, dependencies, exclude } = props;
-    return FunctionImage.fromBuild({ baseImage, code, dependencies, exclude, layers: props.imageLayers });
+    return FunctionImage.fromBuild({ baseImage, code, dependencies, exclude, layers: props.imageLayers, repository: props.repository });
   }
   if (props.dependencies) {
     throw new Error(formatProblem(constructPath, { prop: 'dependencies', value: JSON.stringify(props.dependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove dependencies and install them in your Dockerfile' }));
@@ -262,7 +275,7 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
   const dockerfile = props.dockerfile ?? 'Dockerfile';
   const context = props.buildContext ?? (props.dockerfile ? path.dirname(props.dockerfile) : '.');
   const file = props.buildContext ? dockerfile : path.basename(dockerfile);
-  return FunctionImage.fromDockerfile(context, { file, buildArgs: props.buildArgs, exclude: props.exclude, layers: props.imageLayers });
+  return FunctionImage.fromDockerfile(context, { file, buildArgs: props.buildArgs, exclude: props.exclude, layers: props.imageLayers, repository: props.repository });
 }
 
 function validateOptions(constructPath: string, props: LambdaContainerFunctionProps) {

@@ -7,12 +7,16 @@ import * as path from 'path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ContextSpec, contextHash, stageContext } from './build-context';
+import { RoutedImage, routeTo } from './private/image-routing';
+import { ISharedImageRepository } from './shared-image-repository';
 
 export interface GeneratedAsset {
   readonly imageUri: string;
   /** The staged context, relative to the stack's assembly directory. */
   readonly assetPath: string;
   readonly hash: string;
+  /** Where the image is published, when it goes to a shared repository. */
+  readonly routed?: RoutedImage;
 }
 
 /** Per stack: contexts already registered, by content hash. */
@@ -22,6 +26,8 @@ export interface GeneratedAssetOptions {
   readonly platform: string;
   readonly displayName: string;
   readonly buildSecrets?: Record<string, string>;
+  /** Publish into a shared repository instead of the bootstrap one (the lineage is named after `scope`). */
+  readonly repository?: ISharedImageRepository;
 }
 
 export function registerGeneratedImage(scope: IConstruct, spec: ContextSpec, options: GeneratedAssetOptions): GeneratedAsset {
@@ -32,7 +38,8 @@ export function registerGeneratedImage(scope: IConstruct, spec: ContextSpec, opt
     perStack = new Map();
     registered.set(stack, perStack);
   }
-  let asset = perStack.get(hash);
+  const key = options.repository ? `${hash}@${options.repository.repositoryName}` : hash;
+  let asset = perStack.get(key);
   if (!asset) {
     const stage = Stage.of(stack);
     const outdir = stage?.assetOutdir;
@@ -41,16 +48,22 @@ export function registerGeneratedImage(scope: IConstruct, spec: ContextSpec, opt
     }
     // Relative to the stack's own assembly directory (nested stages keep assets at the top).
     const assetPath = path.relative(stage!.outdir, path.join(outdir, stageContext(outdir, hash, spec)));
-    const location = stack.synthesizer.addDockerImageAsset({
+    const source = {
       sourceHash: hash,
       directoryName: assetPath,
       dockerFile: 'Dockerfile',
       platform: options.platform,
       dockerBuildSecrets: options.buildSecrets,
       displayName: options.displayName,
-    });
-    asset = { imageUri: location.imageUri, assetPath, hash };
-    perStack.set(hash, asset);
+    };
+    const routing = options.repository && routeTo(scope, options.repository);
+    if (routing) {
+      const location = routing.synthesizer._addRoutedImage(routing.route, source);
+      asset = { imageUri: location.imageUri, assetPath, hash, routed: { repository: routing.repository, imageTag: location.imageTag! } };
+    } else {
+      asset = { imageUri: stack.synthesizer.addDockerImageAsset(source).imageUri, assetPath, hash };
+    }
+    perStack.set(key, asset);
   }
   return asset;
 }

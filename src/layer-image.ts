@@ -11,6 +11,7 @@ import { ExtensionImageLayer } from './extension-image-layer';
 import { registerGeneratedImage } from './generated-asset';
 import { CONTEXT_LAYERS_DIR, GENERATED_HEADER, layerSteps, platformOf } from './image-recipe';
 import { layerHelperImage, resolveLayers } from './layer-binding';
+import { ISharedImageRepository } from './shared-image-repository';
 
 /** Props of a {@link LayerImage}. */
 export interface LayerImageProps {
@@ -23,6 +24,13 @@ export interface LayerImageProps {
    * @default lambda.Architecture.X86_64
    */
   readonly architecture?: lambda.Architecture;
+
+  /**
+   * A shared repository to publish the image into (its lineage keeps the newest images there;
+   * nothing marks a layer image in use, as functions copy it at build time).
+   * @default - the bootstrap repository
+   */
+  readonly repository?: ISharedImageRepository;
 }
 
 /**
@@ -43,7 +51,7 @@ export class LayerImage extends Construct {
   /** URI of the image (resolved at deployment), tagged with its content hash. */
   public readonly imageUri: string;
 
-  /** The image's tag: the content hash of its build context. */
+  /** The image's tag: the content hash of its build context (after its lineage prefix in a shared repository). */
   public readonly imageTag: string;
 
   constructor(scope: Construct, id: string, props: LayerImageProps) {
@@ -65,8 +73,9 @@ export class LayerImage extends Construct {
       platform,
       buildSecrets: layers.buildSecrets,
       displayName: `${this.node.path}/LayerImage-${architecture}`,
+      repository: props.repository,
     });
     this.imageUri = asset.imageUri;
-    this.imageTag = asset.hash;
+    this.imageTag = asset.routed?.imageTag ?? asset.hash;
   }
 }
