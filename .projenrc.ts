@@ -50,6 +50,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-s3@3.1169.0',
     // The end-to-end suite publishes the example app's assets with the real cdk-assets.
     'cdk-assets@4.7.3',
+    // Property-based tests (the shared repository's lifecycle never expires an image in use).
+    'fast-check@4.11.0',
   ],
 
   jestOptions: {

@@ -20,6 +20,8 @@ export interface ImageFunction {
   readonly environment: Record<string, unknown>;
   /** The image's asset, when it is built from a Docker image asset. */
   readonly asset?: ImageAsset;
+  /** Where the asset is published for this function (the destination whose tag its ImageUri names). */
+  readonly destination?: ImageDestination;
   /** The image URI as the template has it (a string or a CloudFormation expression). */
   readonly imageUri: unknown;
 }
@@ -35,6 +37,14 @@ export interface ImageAsset {
   /** Build secrets: id → source spec (`src=<file>`, `env=<variable>`), never the secret itself. */
   readonly buildSecrets?: Record<string, string>;
   readonly target?: string;
+  /** Where cdk-assets publishes it. */
+  readonly destinations: ImageDestination[];
+}
+
+/** A repository and tag an image asset is published to. */
+export interface ImageDestination {
+  readonly repositoryName: string;
+  readonly imageTag: string;
 }
 
 /** Every Docker image asset of the assembly's stacks, by asset hash. */
@@ -49,7 +59,10 @@ export function readImageAssets(assemblyDir: string): Map<string, ImageAsset> {
     if (artifact.type !== 'cdk:asset-manifest') continue;
     const assets = readJson(path.join(assemblyDir, artifact.properties.file));
     for (const [hash, image] of Object.entries<any>(assets.dockerImages ?? {})) {
+      const destinations: ImageDestination[] = Object.values<any>(image.destinations ?? {})
+        .map(d => ({ repositoryName: d.repositoryName, imageTag: d.imageTag }));
       images.set(hash, {
+        destinations: [...(images.get(hash)?.destinations ?? []), ...destinations],
         hash,
         directory: path.join(assemblyDir, image.source.directory),
         dockerFile: image.source.dockerFile ?? 'Dockerfile',
@@ -73,7 +86,9 @@ export function readImageFunctions(assemblyDir: string): ImageFunction[] {
     for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
       const p = resource.Properties ?? {};
       if (resource.Type !== 'AWS::Lambda::Function' || p.PackageType !== 'Image') continue;
-      const hash = JSON.stringify(p.Code?.ImageUri ?? '').match(/[0-9a-f]{64}/)?.[0];
+      const uri = JSON.stringify(p.Code?.ImageUri ?? '');
+      const hash = uri.match(/[0-9a-f]{64}/)?.[0];
+      const asset = hash ? images.get(hash) : undefined;
       functions.push({
         stack,
         logicalId,
@@ -83,7 +98,8 @@ export function readImageFunctions(assemblyDir: string): ImageFunction[] {
         memorySize: p.MemorySize,
         timeout: p.Timeout,
         environment: p.Environment?.Variables ?? {},
-        asset: hash ? images.get(hash) : undefined,
+        asset,
+        destination: asset?.destinations.find(d => uri.includes(`${d.repositoryName}:${d.imageTag}`)),
         imageUri: p.Code?.ImageUri,
       });
     }

@@ -26,6 +26,7 @@ function describe(fn: ImageFunction, cwd: string): Array<[string, string]> {
     rows.push(['ImageConfig', imageConfig(fn)]);
     rows.push(['Dockerfile', rel(cwd, dockerfile)]);
     rows.push(['asset hash', fn.asset.hash]);
+    if (fn.destination) rows.push(['repository', `${fn.destination.repositoryName} (tag ${fn.destination.imageTag})`]);
   } else {
     rows.push(['image source', `existing image ${JSON.stringify(fn.imageUri)}`]);
     rows.push(['architecture', fn.architecture]);
