@@ -163,6 +163,10 @@ export class SharedImageRepository extends Resource implements ISharedImageRepos
     });
     this.repository = repository;
     const cfn = repository.node.defaultChild as ecr.CfnRepository;
+    if (!props.encryptionKey) {
+      // ECR's default, stated in the template (the L2 leaves it out) so reviews and scanners see it.
+      cfn.encryptionConfiguration = { encryptionType: 'AES256' };
+    }
     // Rendered at synth from the lineages routed here (functions register theirs as they bind).
     const policyOptions = () => ({ lineagePrefixes: [...this.lineagePrefixes], keepPerLineage: keep, expireOthersAfterDays: expireDays });
     cfn.lifecyclePolicy = { lifecyclePolicyText: Lazy.string({ produce: () => lifecyclePolicyText(policyOptions()) }) };
