@@ -5,12 +5,14 @@
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App } from 'aws-cdk-lib';
-import { ExampleStack } from '../examples/app';
+import { ExampleStack, ImagesStack } from '../examples/app';
 
 const app = new App();
-const stack = new ExampleStack(app, 'LambdaContainerExample');
+// The example app as `cdk deploy --all` sees it: the shared repository's stack, then the functions'.
+const images = new ImagesStack(app, 'LambdaContainerImages');
+const stack = new ExampleStack(app, 'LambdaContainerExample', { repository: images.repository });
 new IntegTest(app, 'LambdaContainerExampleTest', {
-  testCases: [stack],
+  testCases: [images, stack],
   // The images need a container engine and the stack an account: CI checks the snapshot only.
   diffAssets: true,
   stackUpdateWorkflow: false,

@@ -7,9 +7,9 @@ import { registerEdgeCheck } from './edge-check';
 import { ExtensionImageLayer } from './extension-image-layer';
 import { BoundFunctionImage, FunctionImage } from './function-image';
 import { ArchitectureName } from './image-recipe';
+import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout, formatProblem, Problem } from './limits';
 import { markImageInUse } from './private/in-use-marker';
 import { ISharedImageRepository } from './shared-image-repository';
-import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout, formatProblem, Problem } from './limits';
 
 /** Props of a {@link LambdaContainerFunction}. Give exactly one image source. */
 export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
@@ -275,7 +275,8 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
   const dockerfile = props.dockerfile ?? 'Dockerfile';
   const context = props.buildContext ?? (props.dockerfile ? path.dirname(props.dockerfile) : '.');
   const file = props.buildContext ? dockerfile : path.basename(dockerfile);
-  return FunctionImage.fromDockerfile(context, { file, buildArgs: props.buildArgs, exclude: props.exclude, layers: props.imageLayers, repository: props.repository });
+  const { buildArgs, exclude, repository } = props;
+  return FunctionImage.fromDockerfile(context, { file, buildArgs, exclude, layers: props.imageLayers, repository });
 }
 
 function validateOptions(constructPath: string, props: LambdaContainerFunctionProps) {

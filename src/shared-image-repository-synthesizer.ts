@@ -157,7 +157,8 @@ export class SharedImageRepositorySynthesizer extends DefaultStackSynthesizer {
       properties: {
         file,
         requiresBootstrapStackVersion: ASSETS_BOOTSTRAP_VERSION,
-        bootstrapStackVersionSsmParameter: this.specialize(this.options.bootstrapStackVersionSsmParameter ?? DefaultStackSynthesizer.DEFAULT_BOOTSTRAP_STACK_VERSION_SSM_PARAMETER),
+        bootstrapStackVersionSsmParameter: this.specialize(
+          this.options.bootstrapStackVersionSsmParameter ?? DefaultStackSynthesizer.DEFAULT_BOOTSTRAP_STACK_VERSION_SSM_PARAMETER),
       },
       dependencies: dependencies.length > 0 ? dependencies : undefined,
     });

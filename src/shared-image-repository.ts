@@ -108,6 +108,9 @@ export interface SharedImageRepositoryProps {
  * });
  */
 export class SharedImageRepository extends Resource implements ISharedImageRepository {
+  /** Tag prefix of the in-use markers (never expired by this repository's lifecycle). */
+  public static readonly IN_USE_TAG_PREFIX = IN_USE_TAG_PREFIX;
+
   /**
    * A repository created elsewhere (another app, or by hand), in this stack's account and region.
    * Images are published into it and marked in use as with a repository of this app; its
@@ -116,9 +119,6 @@ export class SharedImageRepository extends Resource implements ISharedImageRepos
   public static fromRepositoryName(scope: Construct, id: string, repositoryName: string): ISharedImageRepository {
     return new ImportedSharedImageRepository(scope, id, repositoryName);
   }
-
-  /** Tag prefix of the in-use markers (never expired by this repository's lifecycle). */
-  public static readonly IN_USE_TAG_PREFIX = IN_USE_TAG_PREFIX;
 
   public readonly repositoryName: string;
   public readonly repository: ecr.IRepository;

@@ -86,7 +86,8 @@ async function simulate(scenario: Scenario, commands: Command[]): Promise<FakeEc
   const fns = new Map<string, FunctionState>();
   const active = new Set<number>();
   const policy = (): LifecyclePolicyDocument => {
-    const doc = lifecyclePolicy({ lineagePrefixes: [...active].map(prefixOf), keepPerLineage: scenario.keep, expireOthersAfterDays: scenario.expireDays });
+    const lineagePrefixes = [...active].map(prefixOf);
+    const doc = lifecyclePolicy({ lineagePrefixes, keepPerLineage: scenario.keep, expireOthersAfterDays: scenario.expireDays });
     return scenario.withoutInUseRule ? { rules: doc.rules.slice(1) } : doc;
   };
   /** Images that must exist now: what each function runs, and what an update in flight rolls back to. */

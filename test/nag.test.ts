@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { TODAY, tempTree } from './util';
+import { buildExampleApp } from '../examples/app';
 import { BaseImage, FunctionImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
 
 /** cdk-nag's AwsSolutions rules over every kind of function this library makes. */
@@ -26,4 +27,15 @@ test('adds nothing cdk-nag flags beyond lambda.Function\'s own basic execution r
     'Nag/OwnDockerfile/ServiceRole/Resource AwsSolutions-IAM4',
     'Nag/WithRic/ServiceRole/Resource AwsSolutions-IAM4',
   ]);
+});
+
+/** cdk-nag's AwsSolutions rules over the example app (both stacks): zero unacknowledged findings. */
+test('the example app has no unacknowledged AwsSolutions finding', () => {
+  const app = new App({ context: { 'cdk-lambda-container:today': TODAY } });
+  buildExampleApp(app);
+  const checks = new AwsSolutionsChecks(app);
+  const findings = app.node.children.filter((c): c is Stack => c instanceof Stack)
+    .flatMap(stack => checks.validateScope(stack).violations)
+    .flatMap(v => v.violatingResources.map(r => `${(r as { constructPath?: string }).constructPath} ${v.ruleName}`));
+  expect(findings).toEqual([]);
 });

@@ -132,7 +132,8 @@ describe('SharedImageRepositorySynthesizer', () => {
     new LambdaContainerFunction(functions, 'A', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository });
     new LambdaContainerFunction(other, 'B', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'b.py': '' }), cmd: ['b.handler'], repository });
     const assembly = app.synth();
-    const tags = (file: string) => Object.values<any>(readManifest(assembly, file).dockerImages).map(i => Object.values<any>(i.destinations)[0].imageTag);
+    const tags = (file: string) => Object.values<any>(readManifest(assembly, file).dockerImages)
+      .map(i => Object.values<any>(i.destinations)[0].imageTag);
     expect(tags('Functions.shared-images.json')).toEqual([expect.stringMatching(/^functions\.a_/)]);
     expect(tags('Other.shared-images.json')).toEqual([expect.stringMatching(/^other\.b_/)]);
   });
@@ -191,7 +192,8 @@ describe('the CDK CLI\'s deploy work graph', () => {
   // CLI's default), run with stand-in actions that record the order.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cli = require(path.join(path.dirname(require.resolve('aws-cdk/package.json')), 'lib', 'index.js'));
-  const ioHelper = { defaults: new Proxy({}, { get: () => async () => undefined }), notify: async () => undefined, requestResponse: async () => undefined };
+  const quiet = async () => undefined;
+  const ioHelper = { defaults: new Proxy({}, { get: () => quiet }), notify: quiet, requestResponse: quiet };
 
   async function deployOrder(assembly: cxapi.CloudAssembly): Promise<string[]> {
     const artifacts = assembly.stacks.flatMap(s => [s, ...s.dependencies.filter(d => cxapi.AssetManifestArtifact.isAssetManifestArtifact(d))]);

@@ -7,8 +7,8 @@
 import * as path from 'path';
 import { CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { IN_USE_TAG_PREFIX } from './lifecycle-policy';
 import { RoutedImage } from './image-routing';
+import { IN_USE_TAG_PREFIX } from './lifecycle-policy';
 
 const PROVIDER_ID = 'CdkLambdaContainerInUseMarker';
 const HANDLER_DIR = path.join(__dirname, '..', '..', 'assets', 'in-use-marker');
