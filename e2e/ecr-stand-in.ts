@@ -16,7 +16,7 @@ export interface EcrStandInProps {
   readonly registry: string;
   /** The account STS reports and repositories belong to. */
   readonly account: string;
-  /** The repositories that exist (as `cdk bootstrap` would have created them). */
+  /** The repositories that exist (as `cdk bootstrap` or a deployed stack created them); read on every call, so a test can add one. */
   readonly repositories: string[];
 }
 

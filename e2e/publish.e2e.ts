@@ -1,7 +1,9 @@
 /**
  * The example app's assets published by the real cdk-assets, as `cdk deploy` publishes them:
- * images into the local registry through the ECR/STS stand-in (repository URIs 127.0.0.1:5000/…),
- * the template into LocalStack S3; then every image the template references is pulled back.
+ * every image into the app's one SharedImageRepository in the local registry (through the ECR/STS
+ * stand-in: repository URIs 127.0.0.1:5000/…), the template and the in-use marker's code into
+ * LocalStack S3; then every image the template references is pulled back, and the repository's
+ * storage is measured against the same images spread over one repository per function.
  */
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -9,33 +11,40 @@ import * as path from 'path';
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startEcrStandIn, EcrStandIn, SESSION_KEY_PREFIX } from './ecr-stand-in';
 import { E2E_DIR, engine, engineEnv, HOST_ARCH, REGISTRY, REPO, synth } from './helpers';
-import { ExampleStack } from '../examples/app';
+import { ExampleStack, ImagesStack } from '../examples/app';
 
 const LOCALSTACK = `http://127.0.0.1:${process.env.E2E_LOCALSTACK_PORT ?? 4566}`;
 const REGION = 'us-east-1';
-// A fresh account each run: its repository starts empty in the long-lived local registry.
+// A fresh account and repository each run: the repository starts empty in the long-lived registry.
 const ACCOUNT = String(Date.now() % 1e12).padStart(12, '1');
-const REPOSITORY = `cdk-hnb659fds-container-assets-${ACCOUNT}-${REGION}`;
+const REPOSITORY = `lambda-container-example-${ACCOUNT}`;
 const BUCKET = `cdk-hnb659fds-assets-${ACCOUNT}-${REGION}`;
 const env = engineEnv();
 const credentials = { accessKeyId: 'AKIAE2EMAIN', secretAccessKey: 'e2e' };
 
 let standIn: EcrStandIn;
+/** The repositories the stand-in's ECR has: the shared one appears when its stack "deploys". */
+const repositories: string[] = [];
 let assembly: string;
-let manifest: string;
+let imagesManifest: string;
+let filesManifest: string;
 
 beforeAll(async () => {
-  standIn = await startEcrStandIn({ registry: REGISTRY, account: ACCOUNT, repositories: [REPOSITORY] });
-  assembly = synth('publish', app => new ExampleStack(app, 'LambdaContainerExample', { architecture: HOST_ARCH }));
-  manifest = path.join(assembly, 'LambdaContainerExample.assets.json');
+  standIn = await startEcrStandIn({ registry: REGISTRY, account: ACCOUNT, repositories });
+  assembly = synth('publish', app => {
+    const images = new ImagesStack(app, 'LambdaContainerImages', { repositoryName: REPOSITORY });
+    new ExampleStack(app, 'LambdaContainerExample', { architecture: HOST_ARCH, repository: images.repository });
+  });
+  imagesManifest = path.join(assembly, 'LambdaContainerExample.shared-images.json');
+  filesManifest = path.join(assembly, 'LambdaContainerExample.assets.json');
   const s3 = new S3Client({ endpoint: LOCALSTACK, region: REGION, forcePathStyle: true, credentials });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });
 afterAll(() => standIn?.close());
 
 /** Runs the real cdk-assets CLI against the stand-in (ECR, STS) and LocalStack (S3). */
-function cdkAssets(...args: string[]): Promise<{ code: number; output: string }> {
-  const child = spawn(path.join(REPO, 'node_modules/.bin/cdk-assets'), ['--verbose', 'publish', '--path', manifest, ...args], {
+function cdkAssets(manifest: string): Promise<{ code: number; output: string }> {
+  const child = spawn(path.join(REPO, 'node_modules/.bin/cdk-assets'), ['--verbose', 'publish', '--path', manifest], {
     env: {
       ...env,
       AWS_ENDPOINT_URL: standIn.endpoint,
@@ -53,26 +62,49 @@ function cdkAssets(...args: string[]): Promise<{ code: number; output: string }>
   return new Promise(resolve => child.on('close', code => resolve({ code: code ?? -1, output })));
 }
 
-/** The image tags of the manifest's docker assets. */
-function imageTags(): string[] {
-  const assets = JSON.parse(fs.readFileSync(manifest, 'utf8'));
-  return Object.values<any>(assets.dockerImages).map(a => Object.values<any>(a.destinations)[0].imageTag);
+/** The destinations (repository, tag) of the routed manifest's docker assets. */
+function destinations(): Array<{ repositoryName: string; imageTag: string }> {
+  const assets = JSON.parse(fs.readFileSync(imagesManifest, 'utf8'));
+  return Object.values<any>(assets.dockerImages).map(a => Object.values<any>(a.destinations)[0]);
+}
+const imageTags = () => destinations().map(d => d.imageTag);
+
+/** A CloudFormation string expression (Fn::Sub or Fn::Join of Refs) evaluated for this account. */
+function evaluate(expr: any): string {
+  const refs: Record<string, string> = { 'AWS::AccountId': ACCOUNT, 'AWS::Region': REGION, 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws' };
+  if (typeof expr === 'string') return expr;
+  if (expr['Fn::Sub']) return (expr['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, (_, name) => refs[name]);
+  if (expr['Fn::Join']) return expr['Fn::Join'][1].map(evaluate).join(expr['Fn::Join'][0]);
+  if (expr.Ref) return refs[expr.Ref];
+  throw new Error(`cannot evaluate ${JSON.stringify(expr)}`);
 }
 
-/** Repository and tag of every function's Code.ImageUri, with the placeholders of this account. */
+/** Repository and tag of every function's Code.ImageUri. */
 function referencedImages(): string[] {
   const template = JSON.parse(fs.readFileSync(path.join(assembly, 'LambdaContainerExample.template.json'), 'utf8'));
   return Object.values<any>(template.Resources)
     .filter(r => r.Type === 'AWS::Lambda::Function' && r.Properties.PackageType === 'Image')
-    .map(r => r.Properties.Code.ImageUri['Fn::Sub'] as string)
-    .map(uri => uri.replace(/\$\{AWS::AccountId\}/g, ACCOUNT).replace(/\$\{AWS::Region\}/g, REGION).replace(/^[^/]+\//, ''));
+    .map(r => evaluate(r.Properties.Code.ImageUri))
+    .map(uri => {
+      expect(uri.startsWith(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/`)).toBe(true);
+      return uri.replace(/^[^/]+\//, '');
+    });
 }
 
-test('cdk-assets publishes every image into the registry and the template into S3', async () => {
+test('before the repository\'s stack is deployed, cdk-assets cannot publish into it (why the routed manifest waits for that stack)', async () => {
+  const early = await cdkAssets(imagesManifest);
+  expect(early.code).not.toBe(0);
+  expect(early.output).toContain(`No ECR repository named '${REPOSITORY}'`);
+});
+
+test('cdk-assets publishes every image into the one shared repository, and the files into S3', async () => {
+  repositories.push(REPOSITORY); // the LambdaContainerImages stack is deployed
   const tags = imageTags();
   expect(tags.length).toBe(4); // five functions: CreateOrder and ListOrders share an image
+  expect(new Set(destinations().map(d => d.repositoryName))).toEqual(new Set([REPOSITORY]));
+  for (const tag of tags) expect(tag).toMatch(/^lambdacontainerexample\.[a-z]+_[0-9a-f]{6}-[0-9a-f]{64}$/);
 
-  const first = await cdkAssets();
+  const first = await cdkAssets(imagesManifest);
   expect(first).toMatchObject({ code: 0 });
   for (const tag of tags) expect(first.output).toContain(`Push ${REGISTRY}/${REPOSITORY}:${tag}`);
 
@@ -84,18 +116,21 @@ test('cdk-assets publishes every image into the registry and the template into S
   for (const call of ecrCalls) expect(call.accessKeyId).toMatch(new RegExp(`^${SESSION_KEY_PREFIX}`));
 
   // Every image a function references is in the registry, under the repository and tag cdk-assets used.
-  const pushed = tags.map(tag => `${REPOSITORY}:${tag}`);
-  expect(new Set(referencedImages())).toEqual(new Set(pushed));
+  expect(new Set(referencedImages())).toEqual(new Set(tags.map(tag => `${REPOSITORY}:${tag}`)));
 
-  // The template went to the bootstrap bucket (LocalStack).
-  const templateAsset = Object.values<any>(JSON.parse(fs.readFileSync(manifest, 'utf8')).files)[0];
-  const key = Object.values<any>(templateAsset.destinations)[0].objectKey;
+  // The bootstrap manifest holds no image now: the template and the marker's code go to the bucket.
+  const files = JSON.parse(fs.readFileSync(filesManifest, 'utf8'));
+  expect(files.dockerImages ?? {}).toEqual({});
+  expect((await cdkAssets(filesManifest)).code).toBe(0);
   const s3 = new S3Client({ endpoint: LOCALSTACK, region: REGION, forcePathStyle: true, credentials });
-  expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ContentLength).toBeGreaterThan(0);
+  for (const file of Object.values<any>(files.files)) {
+    const key = Object.values<any>(file.destinations)[0].objectKey;
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ContentLength).toBeGreaterThan(0);
+  }
 });
 
 test('a second publish finds every image through DescribeImages and pushes nothing', async () => {
-  const again = await cdkAssets();
+  const again = await cdkAssets(imagesManifest);
   expect(again.code).toBe(0);
   expect(again.output).not.toMatch(/\bPush /);
   for (const tag of imageTags()) expect(again.output).toContain(`Found ${REGISTRY}/${REPOSITORY}:${tag}`);
@@ -117,4 +152,63 @@ test('each published image pulls back whole and is the image that was built', ()
     expect(pulled.layers.length).toBe(local.RootFS.Layers.length);
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** An image as its repository stores it: blobs (compressed layers and config) and layer contents. */
+interface StoredImage {
+  readonly blobs: Array<{ digest: string; size: number }>;
+  /** Uncompressed content digest of each layer, beside its blob. */
+  readonly layers: Array<{ diffId: string; digest: string; size: number }>;
+}
+
+function storedImage(repository: string, tag: string): StoredImage {
+  const ref = `docker://${REGISTRY}/${repository}:${tag}`;
+  const manifest = JSON.parse(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', ref], { env, encoding: 'utf8' }));
+  const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', '--raw', '--tls-verify=false', ref], { env, encoding: 'utf8' }));
+  const layers = manifest.layers.map((l: { digest: string; size: number }, i: number) => ({ diffId: config.rootfs.diff_ids[i], digest: l.digest, size: l.size }));
+  return { blobs: [manifest.config, ...manifest.layers].map((b: any) => ({ digest: b.digest, size: b.size })), layers };
+}
+
+/** Bytes a set of repositories stores, as ECR stores them: each distinct blob once per repository. */
+function storedBytes(byRepository: Map<string, StoredImage[]>): number {
+  let total = 0;
+  for (const images of byRepository.values()) {
+    const blobs = new Map(images.flatMap(i => i.blobs).map(b => [b.digest, b.size]));
+    total += [...blobs.values()].reduce((a, b) => a + b, 0);
+  }
+  return total;
+}
+
+test('one shared repository stores the shared layers once (≤ 1.02 of ideal), one repository per function does not', () => {
+  const tags = imageTags();
+  const shared = new Map([[REPOSITORY, tags.map(tag => storedImage(REPOSITORY, tag))]]);
+  // Ideal: each distinct layer content once (shared content counted once), plus each image's config.
+  const images = shared.get(REPOSITORY)!;
+  const layerContent = new Map(images.flatMap(i => i.layers).map(l => [l.diffId, l.size]));
+  const configs = new Map(images.map(i => [i.blobs[0].digest, i.blobs[0].size]));
+  const ideal = [...layerContent.values(), ...configs.values()].reduce((a, b) => a + b, 0);
+
+  // The same images, one repository per function (copied blob for blob).
+  const perFunction = new Map<string, StoredImage[]>();
+  for (const tag of tags) {
+    const repository = `${REPOSITORY}-${tag.split('_')[0].split('.').pop()}`;
+    execFileSync('skopeo', ['copy', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${REGISTRY}/${REPOSITORY}:${tag}`, `docker://${REGISTRY}/${repository}:${tag}`], { env, stdio: 'pipe' });
+    perFunction.set(repository, [storedImage(repository, tag)]);
+  }
+  const sharedBytes = storedBytes(shared);
+  const perFunctionBytes = storedBytes(perFunction);
+  const report = {
+    images: tags.length,
+    idealBytes: ideal,
+    sharedRepositoryBytes: sharedBytes,
+    perFunctionRepositoriesBytes: perFunctionBytes,
+    sharedOverIdeal: +(sharedBytes / ideal).toFixed(3),
+    perFunctionOverIdeal: +(perFunctionBytes / ideal).toFixed(3),
+  };
+  fs.mkdirSync(path.join(REPO, 'test-reports'), { recursive: true });
+  fs.writeFileSync(path.join(REPO, 'test-reports', 'dedup-shared-repository.json'), JSON.stringify(report, undefined, 2));
+  console.log(`de-duplication: ${JSON.stringify(report)}`);
+  expect(report.sharedOverIdeal).toBeLessThanOrEqual(1.02);
+  // The Python base layers of the thumbnailer and the orders image are stored twice there.
+  expect(report.perFunctionOverIdeal).toBeGreaterThan(report.sharedOverIdeal);
 });

@@ -38,14 +38,22 @@ export interface ExampleStackProps extends StackProps {
   readonly repository?: ISharedImageRepository;
 }
 
+export interface ImagesStackProps extends StackProps {
+  /**
+   * Name of the shared repository (the end-to-end suite uses a new one per run).
+   * @default 'lambda-container-example'
+   */
+  readonly repositoryName?: string;
+}
+
 /** The shared image repository, in a stack of its own (deployed first). */
 export class ImagesStack extends Stack {
   public readonly repository: SharedImageRepository;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: ImagesStackProps = {}) {
     super(scope, id, props);
     this.repository = new SharedImageRepository(this, 'Repository', {
-      repositoryName: 'lambda-container-example',
+      repositoryName: props.repositoryName ?? 'lambda-container-example',
       keepImagesPerFunction: 3,
       // An example: deleting the stack deletes its images too.
       removalPolicy: RemovalPolicy.DESTROY,
