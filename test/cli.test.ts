@@ -1,7 +1,8 @@
 import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { newStack, tempTree } from './util';
-import { BaseImage, FunctionImage, LambdaContainerFunction } from '../src';
+import { newStack, tempTree, TODAY } from './util';
+import { BaseImage, FunctionImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../src';
 import { describeDockerfile, findFunction, readImageFunctions } from '../src/cli/cloud-assembly';
 import { main } from '../src/cli/main';
 import { summarize } from '../src/cli/summary';
@@ -37,6 +38,18 @@ describe('summary', () => {
     const text = summarize(dir, dir);
     expect(text).toMatch(/^\.: 2 container-image functions in 1 stack, 1 distinct image$/m);
     expect(text).toMatch(/TestStack\/B\n {2}image source {2}generated Dockerfile, FROM public\.ecr\.aws\/lambda\/python:3\.13-x86_64\n {2}architecture {2}x86_64 \(build platform linux\/amd64\)\n {2}ImageConfig {3}Command=\["app\.b"\]\n {2}Dockerfile {4}asset\.[0-9a-f]{64}\/Dockerfile\n {2}asset hash {4}[0-9a-f]{64}/);
+  });
+
+  test('prints the repository and tag each function\'s image is published to', () => {
+    const app = new App({ defaultStackSynthesizer: new SharedImageRepositorySynthesizer(), context: { 'cdk-lambda-container:today': TODAY, 'aws:cdk:enable-path-metadata': true } });
+    const repository = new SharedImageRepository(new Stack(app, 'Images'), 'Repository', { repositoryName: 'shared' });
+    const functions = new Stack(app, 'Functions');
+    new LambdaContainerFunction(functions, 'Routed', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.h'], repository });
+    new LambdaContainerFunction(functions, 'Plain', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'p.py': '' }), cmd: ['p.h'] });
+    const dir = app.synth().directory;
+    const text = summarize(dir, dir);
+    expect(text).toMatch(/Functions\/Routed\n(.*\n)* {2}repository {4}shared \(tag functions\.routed_[0-9a-f]{6}-[0-9a-f]{64}\)/);
+    expect(text).toMatch(/Functions\/Plain\n(.*\n)* {2}repository {4}cdk-hnb659fds-container-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\} \(tag [0-9a-f]{64}\)/);
   });
 
   test('the CLI rejects unknown commands with usage', async () => {

@@ -40,7 +40,7 @@ export function checkWholeNumber(prop: string, value: number, min: number, meani
 
 /** A repository name derived from a construct path: lowercase, ECR-safe, unique per path. */
 export function defaultRepositoryName(constructPath: string): string {
-  return `${slug(constructPath, 200)}-${shortHash(constructPath, 8)}`;
+  return `${slug(constructPath, 200) || 'images'}-${shortHash(constructPath, 8)}`;
 }
 
 function suggestRepositoryName(name: string): string {
