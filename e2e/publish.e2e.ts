@@ -165,7 +165,8 @@ function storedImage(repository: string, tag: string): StoredImage {
   const ref = `docker://${REGISTRY}/${repository}:${tag}`;
   const manifest = JSON.parse(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', ref], { env, encoding: 'utf8' }));
   const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', '--raw', '--tls-verify=false', ref], { env, encoding: 'utf8' }));
-  const layers = manifest.layers.map((l: { digest: string; size: number }, i: number) => ({ diffId: config.rootfs.diff_ids[i], digest: l.digest, size: l.size }));
+  const layers = manifest.layers.map((l: { digest: string; size: number }, i: number) =>
+    ({ diffId: config.rootfs.diff_ids[i], digest: l.digest, size: l.size }));
   return { blobs: [manifest.config, ...manifest.layers].map((b: any) => ({ digest: b.digest, size: b.size })), layers };
 }
 
