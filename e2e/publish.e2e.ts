@@ -62,10 +62,10 @@ function cdkAssets(manifest: string): Promise<{ code: number; output: string }> 
   return new Promise(resolve => child.on('close', code => resolve({ code: code ?? -1, output })));
 }
 
-/** The destinations (repository, tag) of the routed manifest's docker assets. */
-function destinations(): Array<{ repositoryName: string; imageTag: string }> {
+/** The destinations (repository, tag) of the routed manifest's docker assets, with the asset IDs. */
+function destinations(): Array<{ assetId: string; repositoryName: string; imageTag: string }> {
   const assets = JSON.parse(fs.readFileSync(imagesManifest, 'utf8'));
-  return Object.values<any>(assets.dockerImages).map(a => Object.values<any>(a.destinations)[0]);
+  return Object.entries<any>(assets.dockerImages).map(([assetId, a]) => ({ assetId, ...Object.values<any>(a.destinations)[0] }));
 }
 const imageTags = () => destinations().map(d => d.imageTag);
 
@@ -137,7 +137,7 @@ test('a second publish finds every image through DescribeImages and pushes nothi
 });
 
 test('each published image pulls back whole and is the image that was built', () => {
-  for (const tag of imageTags()) {
+  for (const { assetId, imageTag: tag } of destinations()) {
     const dir = path.join(E2E_DIR, 'pulled', tag);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
@@ -146,8 +146,9 @@ test('each published image pulls back whole and is the image that was built', ()
     const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'));
     const manifestDigest: string = index.manifests[0].digest;
     const pulled = JSON.parse(fs.readFileSync(path.join(dir, 'blobs', ...manifestDigest.split(':')), 'utf8'));
-    // Same image config (the image ID) and as many layers as the image cdk-assets built locally.
-    const local = JSON.parse(engine(['image', 'inspect', `cdkasset-${tag}`], env))[0];
+    // Same image config (the image ID) and as many layers as the image cdk-assets built locally
+    // (it tags its local build after the asset ID).
+    const local = JSON.parse(engine(['image', 'inspect', `cdkasset-${assetId}`], env))[0];
     expect(pulled.config.digest).toBe(local.Id.startsWith('sha256:') ? local.Id : `sha256:${local.Id}`);
     expect(pulled.layers.length).toBe(local.RootFS.Layers.length);
     fs.rmSync(dir, { recursive: true, force: true });
