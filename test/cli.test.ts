@@ -36,7 +36,7 @@ describe('summary', () => {
   test('prints source, architecture, ImageConfig, Dockerfile and asset hash per function', () => {
     const dir = synthesizedApp();
     const text = summarize(dir, dir);
-    expect(text).toMatch(/^\.: 2 container-image functions in 1 stack, 1 distinct image$/m);
+    expect(text).toMatch(/^\.: 2 container-image functions in 1 stack, 1 distinct image, published to cdk-hnb659fds-container-assets-123456789012-us-east-1$/m);
     expect(text).toMatch(/TestStack\/B\n {2}image source {2}generated Dockerfile, FROM public\.ecr\.aws\/lambda\/python:3\.13-x86_64\n {2}architecture {2}x86_64 \(build platform linux\/amd64\)\n {2}ImageConfig {3}Command=\["app\.b"\]\n {2}Dockerfile {4}asset\.[0-9a-f]{64}\/Dockerfile\n {2}asset hash {4}[0-9a-f]{64}/);
   });
 
@@ -48,6 +48,7 @@ describe('summary', () => {
     new LambdaContainerFunction(functions, 'Plain', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'p.py': '' }), cmd: ['p.h'] });
     const dir = app.synth().directory;
     const text = summarize(dir, dir);
+    expect(text).toMatch(/^\.: 2 container-image functions in 1 stack, 2 distinct images, published to shared, cdk-hnb659fds-container-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}$/m);
     expect(text).toMatch(/Functions\/Routed\n(.*\n)* {2}repository {4}shared \(tag functions\.routed_[0-9a-f]{6}-[0-9a-f]{64}\)/);
     expect(text).toMatch(/Functions\/Plain\n(.*\n)* {2}repository {4}cdk-hnb659fds-container-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\} \(tag [0-9a-f]{64}\)/);
   });

@@ -6,8 +6,10 @@ export function summarize(assemblyDir: string, cwd = process.cwd()): string {
   const functions = readImageFunctions(assemblyDir);
   const images = new Set(functions.map(f => f.asset?.hash ?? JSON.stringify(f.imageUri)));
   const stacks = new Set(functions.map(f => f.stack));
+  const repositories = new Set(functions.flatMap(f => (f.destination ? [f.destination.repositoryName] : [])));
+  const published = repositories.size > 0 ? `, published to ${[...repositories].join(', ')}` : '';
   const lines = [
-    `${rel(cwd, assemblyDir)}: ${functions.length} container-image function${functions.length === 1 ? '' : 's'} in ${stacks.size} stack${stacks.size === 1 ? '' : 's'}, ${images.size} distinct image${images.size === 1 ? '' : 's'}`,
+    `${rel(cwd, assemblyDir)}: ${functions.length} container-image function${functions.length === 1 ? '' : 's'} in ${stacks.size} stack${stacks.size === 1 ? '' : 's'}, ${images.size} distinct image${images.size === 1 ? '' : 's'}${published}`,
   ];
   for (const fn of functions) {
     lines.push('', fn.path, ...describe(fn, cwd).map(([k, v]) => `  ${k.padEnd(13)} ${v}`));
