@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DefaultStackSynthesizer, DefaultStackSynthesizerProps, DockerImageAssetLocation, DockerImageAssetSource, ISynthesisSession, Stack, SynthesizeStackArtifactOptions, Token } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import { contentTag } from './private/repository-naming';
 
 /**
  * Where one image goes: a shared repository and the tag prefix of the image's lineage.
@@ -83,7 +84,7 @@ export class SharedImageRepositorySynthesizer extends DefaultStackSynthesizer {
    */
   public _addRoutedImage(route: ImageRoute, asset: DockerImageAssetSource): DockerImageAssetLocation {
     const stack = this.boundStack;
-    const imageTag = `${route.tagPrefix}${asset.sourceHash}`;
+    const imageTag = contentTag(route.tagPrefix, asset.sourceHash);
     const resolved = (value: string | undefined) => (value !== undefined && !Token.isUnresolved(value) ? value : undefined);
     const account = resolved(route.account);
     const region = resolved(route.region);
