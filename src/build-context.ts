@@ -56,8 +56,6 @@ export interface StagedLayer {
  */
 export const LAYER_MTIME = new Date('2000-01-01T00:00:00Z');
 
-const fingerprints = new Map<string, string>();
-
 /** Fingerprint and copy see the same files: globs excluded, symlinks kept as links. */
 function copyOptions(exclude: readonly string[]) {
   return { exclude: [...exclude], ignoreMode: IgnoreMode.GLOB, follow: SymlinkFollowMode.NEVER };
@@ -65,27 +63,27 @@ function copyOptions(exclude: readonly string[]) {
 
 /**
  * Fingerprint of a directory's content (names, modes, bytes), memoized per path and exclude list
- * for the life of the process, as aws-cdk-lib's asset staging does: 200 functions on one code
- * directory fingerprint it once.
+ * in `memo`: 200 functions on one code directory fingerprint it once. Callers keep one memo per
+ * synthesis (per App), so a process that synthesizes again after a change sees the change.
  */
-export function directoryFingerprint(dir: string, exclude: readonly string[]): string {
+export function directoryFingerprint(dir: string, exclude: readonly string[], memo = new Map<string, string>()): string {
   const key = `${path.resolve(dir)}\0${exclude.join('\0')}`;
-  let fp = fingerprints.get(key);
+  let fp = memo.get(key);
   if (!fp) {
     fp = FileSystem.fingerprint(dir, copyOptions(exclude));
-    fingerprints.set(key, fp);
+    memo.set(key, fp);
   }
   return fp;
 }
 
 /** The content hash of a context: what the asset and its image tag are named after. */
-export function contextHash(spec: ContextSpec): string {
+export function contextHash(spec: ContextSpec, memo?: Map<string, string>): string {
   const h = crypto.createHash('sha256');
   const add = (s: string) => h.update(s).update('\0');
   add(CONTEXT_FORMAT);
   add(spec.dockerfile);
   add(spec.extraHash);
-  add(spec.codeDir ? directoryFingerprint(spec.codeDir, spec.codeExclude) : '(no code)');
+  add(spec.codeDir ? directoryFingerprint(spec.codeDir, spec.codeExclude, memo) : '(no code)');
   for (const file of spec.dependencyFiles) {
     add(path.basename(file));
     add(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'));

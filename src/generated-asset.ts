@@ -19,6 +19,9 @@ export interface GeneratedAsset {
   readonly routed?: RoutedImage;
 }
 
+/** Per App (the construct tree's root): directory fingerprints of this synthesis. */
+const fingerprints = new WeakMap<IConstruct, Map<string, string>>();
+
 /** Per stack: contexts already registered, by content hash. */
 const registered = new WeakMap<Stack, Map<string, GeneratedAsset>>();
 
@@ -31,8 +34,14 @@ export interface GeneratedAssetOptions {
 }
 
 export function registerGeneratedImage(scope: IConstruct, spec: ContextSpec, options: GeneratedAssetOptions): GeneratedAsset {
-  const hash = contextHash(spec);
   const stack = Stack.of(scope);
+  const root = stack.node.root;
+  let memo = fingerprints.get(root);
+  if (!memo) {
+    memo = new Map();
+    fingerprints.set(root, memo);
+  }
+  const hash = contextHash(spec, memo);
   let perStack = registered.get(stack);
   if (!perStack) {
     perStack = new Map();

@@ -84,6 +84,19 @@ describe('LambdaContainerFunction with a generated image', () => {
     expect(fs.readdirSync(app.outdir).filter(f => f.startsWith('asset.'))).toHaveLength(1);
   });
 
+  test('a second synthesis in the same process sees a code change (fingerprints are per App)', () => {
+    const code = tempTree(PY_CODE);
+    const hashOf = () => {
+      const { app, stack } = newStack();
+      new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'] });
+      return Object.keys(dockerImages(app));
+    };
+    const first = hashOf();
+    expect(hashOf()).toEqual(first);
+    fs.appendFileSync(path.join(code, 'app.py'), '# one more line\n');
+    expect(hashOf()).not.toEqual(first);
+  });
+
   test('builds separate images when the content, base or architecture differs', () => {
     const { app, stack } = newStack();
     const a = pythonProject();
