@@ -46,8 +46,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The CDK CLI (2.x line; the npm 'latest' tag is 3.x), for the example app.
     'aws-cdk@2.1115.1',
     'cdk-nag@3.0.2',
-    // The end-to-end suite talks to LocalStack's S3 with the AWS SDK.
+    // The end-to-end suite talks to LocalStack's S3 and to the deploy emulator with the AWS SDK.
     '@aws-sdk/client-s3@3.1169.0',
+    '@aws-sdk/client-cloudformation@3.1169.0',
+    '@aws-sdk/client-ecr@3.1168.0',
+    '@aws-sdk/client-lambda@3.1164.0',
     // The end-to-end suite publishes the example app's assets with the real cdk-assets.
     'cdk-assets@4.7.3',
     // Property-based tests (the shared repository's lifecycle never expires an image in use).

@@ -3,9 +3,8 @@
  * core, host mode) serves S3; a generated s3-put event drives the thumbnailer image under the RIE,
  * which reads the upload and writes its thumbnail back through AWS_ENDPOINT_URL.
  */
-import * as zlib from 'zlib';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { engineEnv, HOST_ARCH, synth } from './helpers';
+import { engineEnv, HOST_ARCH, png, synth } from './helpers';
 import { ExampleStack } from '../examples/app';
 import { generateEvent } from '../src/cli/events';
 import { invokeFunction } from '../src/cli/invoke';
@@ -32,27 +31,3 @@ test('the thumbnailer reads an upload from LocalStack S3 and writes its thumbnai
   const bytes = Buffer.from(await thumbnail.Body!.transformToByteArray());
   expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8])); // a JPEG
 });
-
-/** A width × height RGB PNG with a gradient, made here so the test needs no image file. */
-function png(width: number, height: number): Buffer {
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    rows[y * (width * 3 + 1)] = 0; // filter: none
-    for (let x = 0; x < width; x++) {
-      const i = y * (width * 3 + 1) + 1 + x * 3;
-      rows[i] = (x * 255) / width; rows[i + 1] = (y * 255) / height; rows[i + 2] = 128;
-    }
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0); header.writeUInt32BE(height, 4);
-  header[8] = 8; header[9] = 2; // 8-bit RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}

@@ -20,7 +20,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { BaseImage, ExtensionImageLayer, FunctionImage, ISharedImageRepository, LambdaContainerFunction, RuntimeInterfaceClient, SharedImageRepository, SharedImageRepositorySynthesizer } from '../src';
 
-const fn = (name: string) => path.join(__dirname, 'functions', name);
+const FUNCTIONS_DIR = path.join(__dirname, 'functions');
 const layer = (name: string) => path.join(__dirname, 'layers', name);
 
 export interface ExampleStackProps extends StackProps {
@@ -36,6 +36,12 @@ export interface ExampleStackProps extends StackProps {
    * @default - the bootstrap repository
    */
   readonly repository?: ISharedImageRepository;
+
+  /**
+   * Where the functions' sources are (the deploy suite changes a copy of them).
+   * @default - examples/functions
+   */
+  readonly functionsDir?: string;
 }
 
 export interface ImagesStackProps extends StackProps {
@@ -66,6 +72,7 @@ export class ExampleStack extends Stack {
   constructor(scope: Construct, id: string, props: ExampleStackProps = {}) {
     super(scope, id, { ...props, synthesizer: props.synthesizer ?? (props.repository ? new SharedImageRepositorySynthesizer() : undefined) });
     const repository = props.repository;
+    const fn = (name: string) => path.join(props.functionsDir ?? FUNCTIONS_DIR, name);
     const arm64 = props.architecture ?? lambda.Architecture.ARM_64;
     const x86_64 = props.architecture ?? lambda.Architecture.X86_64;
 

@@ -6,11 +6,11 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 need=()
-for tool in podman buildah skopeo docker-registry mmdebstrap; do command -v "$tool" >/dev/null || need+=("$tool"); done
+for tool in podman buildah skopeo docker-registry mmdebstrap slirp4netns; do command -v "$tool" >/dev/null || need+=("$tool"); done
 if [ "${#need[@]}" -gt 0 ]; then
-  echo "e2e: installing podman buildah skopeo docker-registry mmdebstrap (apt)"
+  echo "e2e: installing podman buildah skopeo docker-registry mmdebstrap slirp4netns (apt)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah skopeo docker-registry mmdebstrap uidmap >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman buildah skopeo docker-registry mmdebstrap slirp4netns uidmap >/dev/null
 fi
 
 mkdir -p "$E2E_DIR/conf" "$E2E_DIR/runc" "$E2E_DIR/bin"
@@ -64,6 +64,15 @@ unqualified-search-registries = ["docker.io"]
 short-name-mode = "permissive"
 [[registry]]
 location = "$E2E_REGISTRY"
+insecure = true
+# The deploy emulator's registry (scripts/e2e/ministack.sh): functions' ImageUris name ECR's host,
+# and the engine pulls them from the emulator.
+[[registry]]
+prefix = "$E2E_MINISTACK_ACCOUNT.dkr.ecr.$E2E_MINISTACK_REGION.amazonaws.com"
+location = "127.0.0.1:$E2E_MINISTACK_PORT"
+insecure = true
+[[registry]]
+location = "127.0.0.1:$E2E_MINISTACK_PORT"
 insecure = true
 CONF
 [ -f "$REGISTRY_AUTH_FILE" ] || echo '{"auths":{}}' > "$REGISTRY_AUTH_FILE"
