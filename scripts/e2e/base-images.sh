@@ -1,41 +1,58 @@
 #!/usr/bin/env bash
 # Builds the stand-in base images under the real names (public.ecr.aws/lambda/* and Docker Hub
-# cannot be pulled here), for the host architecture, from a Debian rootfs made by mmdebstrap.
+# cannot be pulled here), for the host architecture (and the arm64 AWS bases the example app's
+# arm64 functions use), from a Debian rootfs made by mmdebstrap.
 # Cached: an image built from the same stand-in files is not rebuilt (E2E_REBUILD=1 forces it).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ARCH="$(uname -m | sed 's/aarch64/arm64/')"
 # Every stand-in image is labelled with the hash of the files it is built from: a change rebuilds.
-STANDINS="$(cat "$HERE"/stand-ins/* "$E2E_RIE" | sha256sum | cut -c1-16)"
+STANDINS="$(cat "$HERE"/stand-ins/* "$E2E_DIR"/bin/aws-lambda-rie-* | sha256sum | cut -c1-16)"
 exists() { [ "${E2E_REBUILD:-}" != 1 ] && podman image exists "$1"; }
 current() { exists "$1" && [ "$(podman image inspect --format '{{index .Labels "e2e.stand-ins"}}' "$1")" = "$STANDINS" ]; }
 
 mkdir -p "$E2E_DIR/cache"
-ROOTFS="$E2E_DIR/cache/bookworm-rootfs.tar"
-if ! exists localhost/e2e-rootfs:bookworm; then
-  if [ ! -s "$ROOTFS" ]; then
-    echo "e2e: mmdebstrap bookworm rootfs"
-    mmdebstrap --quiet --format=tar --variant=minbase --include=python3,python3-pip,ca-certificates,curl bookworm "$ROOTFS.part"
-    mv "$ROOTFS.part" "$ROOTFS"
+rootfs() { # arch: a Debian bookworm rootfs for that architecture, imported as localhost/e2e-rootfs:bookworm[-arch]
+  local arch="$1" name tar
+  name="localhost/e2e-rootfs:bookworm$([ "$arch" = "$ARCH" ] || echo "-$arch")"
+  tar="$E2E_DIR/cache/bookworm-rootfs$([ "$arch" = "$ARCH" ] || echo "-$arch").tar"
+  exists "$name" && return
+  if [ ! -s "$tar" ]; then
+    echo "e2e: mmdebstrap bookworm rootfs ($arch)"
+    mmdebstrap --quiet --format=tar --variant=minbase --architectures="$(echo "$arch" | sed 's/x86_64/amd64/')" \
+      --include=python3,python3-pip,ca-certificates,curl bookworm "$tar.part"
+    mv "$tar.part" "$tar"
   fi
-  podman import --quiet "$ROOTFS" localhost/e2e-rootfs:bookworm >/dev/null
-fi
+  podman import --quiet --arch "$(echo "$arch" | sed 's/x86_64/amd64/')" "$tar" "$name" >/dev/null
+}
 
 ctx="$(mktemp -d)"
 trap 'rm -rf "$ctx"' EXIT
 cp "$HERE"/stand-ins/* "$ctx/"
-cp "$E2E_RIE" "$ctx/aws-lambda-rie"
 cp /etc/ssl/certs/ca-certificates.crt "$ctx/host-ca-certificates.crt"
-chmod 755 "$ctx/lambda-entrypoint.sh" "$ctx/python-bootstrap" "$ctx/aws-lambda-rie"
+chmod 755 "$ctx/lambda-entrypoint.sh" "$ctx/python-bootstrap"
 
-build() { # name dockerfile
-  if current "$1"; then echo "e2e: stand-in $1 (cached)"; return; fi
-  echo "e2e: building stand-in $1"
-  podman build --quiet --network host --label "e2e.stand-ins=$STANDINS" --file "$ctx/$2" --tag "$1" "$ctx" >/dev/null
+build() { # arch name dockerfile [build args...]
+  local arch="$1" name="$2" file="$3"; shift 3
+  if current "$name"; then echo "e2e: stand-in $name (cached)"; return; fi
+  echo "e2e: building stand-in $name"
+  cp "$E2E_DIR/bin/aws-lambda-rie-$arch" "$ctx/aws-lambda-rie" && chmod 755 "$ctx/aws-lambda-rie"
+  podman build --quiet --network host --platform "linux/$(echo "$arch" | sed 's/x86_64/amd64/')" --label "e2e.stand-ins=$STANDINS" \
+    "$@" --file "$ctx/$file" --tag "$name" "$ctx" >/dev/null
 }
-build localhost/e2e-base:bookworm rootfs.Dockerfile
-build "public.ecr.aws/lambda/python:3.13-$ARCH" lambda-python.Dockerfile
-build "public.ecr.aws/lambda/provided:al2023-$ARCH" lambda-provided.Dockerfile
-build "docker.io/library/python:3.13-slim" python-slim.Dockerfile
-build docker.io/library/node:22-bookworm-slim node-slim.Dockerfile
+rootfs "$ARCH"
+build "$ARCH" localhost/e2e-base:bookworm rootfs.Dockerfile
+build "$ARCH" "public.ecr.aws/lambda/python:3.13-$ARCH" lambda-python.Dockerfile
+build "$ARCH" "public.ecr.aws/lambda/provided:al2023-$ARCH" lambda-provided.Dockerfile
+build "$ARCH" "docker.io/library/python:3.13-slim" python-slim.Dockerfile
+build "$ARCH" docker.io/library/node:22-bookworm-slim node-slim.Dockerfile
+
+# The example app's arm64 functions (thumbnailer, custom runtime) on an x86_64 machine: their AWS
+# base images for arm64, built and run under QEMU (scripts/e2e/qemu.sh). Slow once, then cached.
+if [ "$ARCH" = x86_64 ]; then
+  rootfs arm64
+  build arm64 localhost/e2e-base:bookworm-arm64 rootfs.Dockerfile --build-arg ROOTFS=localhost/e2e-rootfs:bookworm-arm64
+  build arm64 public.ecr.aws/lambda/python:3.13-arm64 lambda-python.Dockerfile --build-arg BASE=localhost/e2e-base:bookworm-arm64
+  build arm64 public.ecr.aws/lambda/provided:al2023-arm64 lambda-provided.Dockerfile --build-arg BASE=localhost/e2e-base:bookworm-arm64
+fi
