@@ -5,7 +5,8 @@
  * read back and invoked through the Lambda API with the AWS SDK v3, redeployed (no-op, then a
  * one-line code change), and destroyed.
  *
- * Shims, each named and checked here: `e2e/ministack-shim.ts` (DescribeImages of a missing tag),
+ * Shims, each named and checked here: `e2e/ministack-shim.ts` (DescribeImages of a missing tag;
+ * BatchDeleteImage by tag deleting the whole image),
  * `scripts/e2e/ecr-push-shim.sh` (pushes to ECR's host go to the emulator's registry),
  * `e2e/lambda-container-shim.ts` (images without their own RIE get one, as Lambda gives every
  * image a Runtime API; function containers reach the loopback-only emulator through slirp4netns).
@@ -15,7 +16,7 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { BatchGetImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { BatchDeleteImageCommand, BatchGetImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { E2E_DIR, engineEnv, HOST_ARCH, png, REPO, synth } from './helpers';
@@ -27,12 +28,22 @@ import { generateEvent } from '../src/cli/events';
 const env = engineEnv();
 const PORT = env.E2E_MINISTACK_PORT!;
 const EMULATOR = `http://127.0.0.1:${PORT}`;
-const ACCOUNT = env.E2E_MINISTACK_ACCOUNT!;
-const REGION = env.E2E_MINISTACK_REGION!;
+/**
+ * Where to deploy: the emulator (the default, what CI runs), or with E2E_DEPLOY_ENDPOINT another
+ * endpoint (LocalStack with an auth token, e.g. http://localhost.localstack.cloud:4566), or with
+ * E2E_DEPLOY_ENDPOINT=aws a real account through the usual variables (AWS_PROFILE, AWS_REGION).
+ * The emulator's shims and the tests of its gaps apply to the emulator only.
+ */
+const TARGET = process.env.E2E_DEPLOY_ENDPOINT;
+const ON_EMULATOR = TARGET === undefined;
+const ENDPOINT = ON_EMULATOR ? EMULATOR : TARGET === 'aws' ? undefined : TARGET;
+const REGION = ON_EMULATOR ? env.E2E_MINISTACK_REGION! : process.env.AWS_REGION ?? 'us-east-1';
+/** The deploying account (the emulator's; elsewhere read from the bootstrap stack's ARN). */
+let ACCOUNT = ON_EMULATOR ? env.E2E_MINISTACK_ACCOUNT! : '';
 const REPOSITORY = 'lambda-container-example';
 const PUSH_LOG = path.join(E2E_DIR, 'deploy-pushes.log');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const client = { endpoint: EMULATOR, region: REGION, credentials };
+const client = { endpoint: ENDPOINT, region: REGION, credentials: ON_EMULATOR ? credentials : undefined };
 const lambda = new LambdaClient(client);
 const ecr = new ECRClient(client);
 const cfn = new CloudFormationClient(client);
@@ -57,7 +68,7 @@ beforeAll(async () => {
   fs.rmSync(functionsDir, { recursive: true, force: true });
   fs.cpSync(path.join(REPO, 'examples', 'functions'), functionsDir, { recursive: true });
   fs.rmSync(PUSH_LOG, { force: true });
-  shim = await startMinistackShim(EMULATOR);
+  if (ON_EMULATOR) shim = await startMinistackShim(EMULATOR);
   assembly = synthesize();
 });
 afterAll(async () => {
@@ -67,23 +78,31 @@ afterAll(async () => {
   console.log(`deploy timings (s): ${JSON.stringify(timings)}`);
 });
 
-/** The real CDK CLI against the emulator (through the DescribeImages shim), as a user runs it. */
+/** The environment of the CDK CLI: the emulator through its shims, or the target as given. */
+function cliEnv(): NodeJS.ProcessEnv {
+  if (!ON_EMULATOR) {
+    return { ...env, ...(ENDPOINT ? { AWS_ENDPOINT_URL: ENDPOINT } : {}), AWS_REGION: REGION, CDK_DISABLE_CLI_TELEMETRY: 'true' };
+  }
+  return {
+    ...env,
+    AWS_ENDPOINT_URL: shim.endpoint,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    CDK_DOCKER: path.join(REPO, 'scripts/e2e/ecr-push-shim.sh'),
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    E2E_PUSH_LOG: PUSH_LOG,
+  };
+}
+
+/** The real CDK CLI, as a user runs it. */
 async function cdk(...args: string[]): Promise<{ code: number; output: string; seconds: number }> {
   const started = Date.now();
   const child = spawn(path.join(REPO, 'node_modules/.bin/cdk'), [...args, '--app', assembly, '--no-notices', '--require-approval', 'never', '--progress', 'events'], {
-    env: {
-      ...env,
-      AWS_ENDPOINT_URL: shim.endpoint,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      CDK_DOCKER: path.join(REPO, 'scripts/e2e/ecr-push-shim.sh'),
-      CDK_DISABLE_CLI_TELEMETRY: 'true',
-      E2E_PUSH_LOG: PUSH_LOG,
-    },
+    env: cliEnv(),
   });
   let output = '';
   child.stdout.on('data', d => output += d);
@@ -93,6 +112,12 @@ async function cdk(...args: string[]): Promise<{ code: number; output: string; s
 }
 
 const pushes = () => (fs.existsSync(PUSH_LOG) ? fs.readFileSync(PUSH_LOG, 'utf8').split('\n').filter(Boolean) : []);
+
+/** The repository's images (digest → tags and push time): what a deploy pushed, on any target. */
+async function storedImages(): Promise<Map<string, string>> {
+  const out = await ecr.send(new DescribeImagesCommand({ repositoryName: REPOSITORY }));
+  return new Map((out.imageDetails ?? []).map(d => [d.imageDigest!, `${[...(d.imageTags ?? [])].sort().join(',')}@${d.imagePushedAt?.toISOString()}`]));
+}
 
 function template(stack: string): any {
   return JSON.parse(fs.readFileSync(path.join(assembly, `${stack}.template.json`), 'utf8'));
@@ -136,24 +161,48 @@ async function manifestBlobs(tag: string): Promise<{ mediaType: string; manifest
   return { mediaType: image.imageManifestMediaType ?? manifest.mediaType, manifest, blobs };
 }
 
-test('the emulator still has the DescribeImages gap the shim corrects, and the shim reports a missing tag missing', async () => {
-  // Without the shim: an empty list for a tag that does not exist (real ECR: ImageNotFoundException).
-  const missing = { repositoryName: 'cdk-probe', imageIds: [{ imageTag: 'never-pushed' }] };
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: 'cdk-probe' }));
-  try {
-    expect((await ecr.send(new DescribeImagesCommand(missing))).imageDetails).toEqual([]);
+if (ON_EMULATOR) {
+  test('the emulator still has the DescribeImages gap the shim corrects, and the shim reports a missing tag missing', async () => {
+    // Without the shim: an empty list for a tag that does not exist (real ECR: ImageNotFoundException).
+    const missing = { repositoryName: 'cdk-probe', imageIds: [{ imageTag: 'never-pushed' }] };
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'cdk-probe' }));
+    try {
+      expect((await ecr.send(new DescribeImagesCommand(missing))).imageDetails).toEqual([]);
+      const throughShim = new ECRClient({ ...client, endpoint: shim.endpoint });
+      await expect(throughShim.send(new DescribeImagesCommand(missing))).rejects.toMatchObject({ name: 'ImageNotFoundException' });
+    } finally {
+      await ecr.send(new DeleteRepositoryCommand({ repositoryName: 'cdk-probe', force: true }));
+    }
+  });
+
+  test('the emulator still deletes a whole image on BatchDeleteImage by tag, and through the shim only the tag goes', async () => {
     const throughShim = new ECRClient({ ...client, endpoint: shim.endpoint });
-    await expect(throughShim.send(new DescribeImagesCommand(missing))).rejects.toMatchObject({ name: 'ImageNotFoundException' });
-  } finally {
-    await ecr.send(new DeleteRepositoryCommand({ repositoryName: 'cdk-probe', force: true }));
-  }
-});
+    const config = { mediaType: 'application/vnd.docker.container.image.v1+json', size: 2, digest: `sha256:${'a'.repeat(64)}` };
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config, layers: [] });
+    for (const [via, keepsImage] of [[ecr, false], [throughShim, true]] as const) {
+      const repositoryName = `cdk-probe-untag-${keepsImage}`;
+      await ecr.send(new CreateRepositoryCommand({ repositoryName }));
+      try {
+        await ecr.send(new PutImageCommand({ repositoryName, imageTag: 'content', imageManifest: manifest }));
+        await ecr.send(new PutImageCommand({ repositoryName, imageTag: 'inuse-probe', imageManifest: manifest }));
+        await via.send(new BatchDeleteImageCommand({ repositoryName, imageIds: [{ imageTag: 'inuse-probe' }] }));
+        const left = (await ecr.send(new DescribeImagesCommand({ repositoryName }))).imageDetails ?? [];
+        // ECR: the image stays with its other tag. ministack alone: the image is gone.
+        expect([keepsImage, left.flatMap(d => d.imageTags ?? [])]).toEqual([keepsImage, keepsImage ? ['content'] : []]);
+      } finally {
+        await ecr.send(new DeleteRepositoryCommand({ repositoryName, force: true }));
+      }
+    }
+  });
+}
 
 test('cdk bootstrap', async () => {
-  const out = await cdk('bootstrap', `aws://${ACCOUNT}/${REGION}`);
+  const out = await cdk('bootstrap', ...(ON_EMULATOR ? [`aws://${ACCOUNT}/${REGION}`] : []));
   timings.bootstrap = out.seconds;
-  expect(out.output).toContain(`Environment aws://${ACCOUNT}/${REGION} bootstrapped`);
   expect(out.code).toBe(0);
+  const toolkit = await cfn.send(new DescribeStacksCommand({ StackName: 'CDKToolkit' }));
+  ACCOUNT ||= toolkit.Stacks![0].StackId!.split(':')[4];
+  expect(out.output).toContain(`Environment aws://${ACCOUNT}/${REGION} bootstrapped`);
 });
 
 test('cdk deploy --all: the repository stack, then every image built and pushed, then the functions', async () => {
@@ -166,11 +215,15 @@ test('cdk deploy --all: the repository stack, then every image built and pushed,
   const repoDone = out.output.indexOf('✅  LambdaContainerImages');
   const firstImage = out.output.search(/Publishing LambdaContainerExample\/ContainerImage\//);
   expect(firstImage).toBeGreaterThan(repoDone);
-  // Every image was pushed (the gap would have skipped them: the shim corrected each lookup).
+  // Every image was pushed (on the emulator the gap would have skipped them: the shim corrected
+  // each lookup, and the push shim redirected each push).
   const tags = templateFunctions().map(([, r]) => evaluate(r.Properties.Code.ImageUri).split(':').pop()!);
   for (const tag of new Set(tags)) {
-    expect(pushes()).toContain(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${REPOSITORY}:${tag}`);
-    expect(shim.corrected).toContain(`${REPOSITORY}:${tag}`);
+    await manifestBlobs(tag);
+    if (ON_EMULATOR) {
+      expect(pushes()).toContain(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${REPOSITORY}:${tag}`);
+      expect(shim.corrected).toContain(`DescribeImages ${REPOSITORY}:${tag}`);
+    }
   }
   expect(new Set(tags).size).toBe(4);
 });
@@ -200,8 +253,9 @@ test('each image is in the repository under the tag its function names: one plat
     const { mediaType, manifest } = await manifestBlobs(tag);
     expect(mediaType).toMatch(/^application\/vnd\.(docker\.distribution\.manifest\.v2|oci\.image\.manifest\.v1)\+json$/);
     expect(manifest.manifests).toBeUndefined(); // not an index
-    // The image config, from the emulator's registry: the function's architecture.
-    const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', '--tls-verify=false', `docker://127.0.0.1:${PORT}/${REPOSITORY}:${tag}`], { env, encoding: 'utf8' }));
+    // The image config, from the registry: the function's architecture.
+    const registry = ON_EMULATOR ? `127.0.0.1:${PORT}` : (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [REPOSITORY] }))).repositories![0].repositoryUri!.split('/')[0];
+    const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', `--tls-verify=${!ON_EMULATOR}`, `docker://${registry}/${REPOSITORY}:${tag}`], { env, encoding: 'utf8' }));
     const expected = resource.Properties.Architectures[0] === 'arm64' ? 'arm64' : 'amd64';
     expect([tag, config.os, config.architecture]).toEqual([tag, 'linux', expected]);
     architectures.add(config.architecture);
@@ -256,12 +310,14 @@ test('a 7 MB payload never passes as a success (Lambda refuses it; the emulator 
 
 test('a second cdk deploy is a no-op: no image pushed, no stack updated', async () => {
   const before = pushes().length;
+  const imagesBefore = await storedImages();
   const out = await cdk('deploy', '--all');
   timings.noOpDeploy = out.seconds;
   expect(out.code).toBe(0);
   expect(out.output).toMatch(/✅ {2}LambdaContainerImages \(no changes\)/);
   expect(out.output).toMatch(/✅ {2}LambdaContainerExample \(no changes\)/);
   expect(pushes().length).toBe(before);
+  expect(await storedImages()).toEqual(imagesBefore);
 });
 
 test('a one-line code change redeploys only the functions of that image and pushes only its code layer', async () => {
@@ -277,16 +333,22 @@ test('a one-line code change redeploys only the functions of that image and push
   for (const [logical] of templateFunctions()) urisBefore[logical] = await imageUri(logical);
 
   const appPy = path.join(functionsDir, 'orders', 'app.py');
-  fs.appendFileSync(appPy, '\n# one more line\n');
+  // A line no earlier run added: cdk-assets reuses a local image whose tag (the content hash) it finds.
+  fs.appendFileSync(appPy, `\n# one more line (${Date.now()})\n`);
   assembly = synthesize();
   const newTag = evaluate(templateFunctions().find(([logical]) => logical.startsWith('CreateOrder'))![1].Properties.Code.ImageUri).split(':').pop()!;
   expect(newTag).not.toBe(oldTag);
 
   const before = pushes().length;
+  const imagesBefore = await storedImages();
   const out = await cdk('deploy', '--all');
   timings.codeChangeDeploy = out.seconds;
   expect(out.code).toBe(0);
-  expect(pushes().slice(before)).toEqual([`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${REPOSITORY}:${newTag}`]);
+  if (ON_EMULATOR) expect(pushes().slice(before)).toEqual([`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${REPOSITORY}:${newTag}`]);
+  // One new image; the old ones are still there (the old orders image keeps its lineage tag).
+  const imagesAfter = await storedImages();
+  expect([...imagesAfter.keys()].filter(d => !imagesBefore.has(d))).toHaveLength(1);
+  expect([...imagesBefore.keys()].every(d => imagesAfter.has(d))).toBe(true);
 
   // Bytes the push added: the new image's layers the repository did not hold (beside its new
   // config blob, a few kB that every new image has), against its code layer (the last one).
@@ -327,25 +389,27 @@ test('cdk destroy leaves no stack and, with emptyOnDelete, no repository', async
   await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [REPOSITORY] }))).rejects.toMatchObject({ name: 'RepositoryNotFoundException' });
 });
 
-test('a deploy whose image never reached the registry fails (the in-use marker finds no image)', async () => {
+if (ON_EMULATOR) {
+  test('a deploy whose image never reached the registry fails (the in-use marker finds no image)', async () => {
   // Straight at the emulator, without the DescribeImages shim: the CLI believes the image is
   // published, skips build and push, and CloudFormation goes ahead. The marker stops it.
-  const dir = synth('never-pushed', app => {
-    const images = new ImagesStack(app, 'NeverPushedImages', { repositoryName: 'never-pushed' });
-    new ExampleStack(app, 'NeverPushed', { architecture: HOST_ARCH, repository: images.repository, functionsDir });
+    const dir = synth('never-pushed', app => {
+      const images = new ImagesStack(app, 'NeverPushedImages', { repositoryName: 'never-pushed' });
+      new ExampleStack(app, 'NeverPushed', { architecture: HOST_ARCH, repository: images.repository, functionsDir });
+    });
+    const started = pushes().length;
+    const child = spawn(path.join(REPO, 'node_modules/.bin/cdk'), ['deploy', '--all', '--app', dir, '--no-notices', '--require-approval', 'never'], {
+      env: { ...env, AWS_ENDPOINT_URL: EMULATOR, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, CDK_DOCKER: path.join(REPO, 'scripts/e2e/ecr-push-shim.sh'), E2E_PUSH_LOG: PUSH_LOG, CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    });
+    let output = '';
+    child.stdout.on('data', d => output += d);
+    child.stderr.on('data', d => output += d);
+    const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)));
+    expect(pushes().length).toBe(started); // nothing was pushed
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/the image never-pushed:neverpushed\.[a-z]+_[0-9a-f]{6}-[0-9a-f]{64} is not in the repository/);
   });
-  const started = pushes().length;
-  const child = spawn(path.join(REPO, 'node_modules/.bin/cdk'), ['deploy', '--all', '--app', dir, '--no-notices', '--require-approval', 'never'], {
-    env: { ...env, AWS_ENDPOINT_URL: EMULATOR, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, CDK_DOCKER: path.join(REPO, 'scripts/e2e/ecr-push-shim.sh'), E2E_PUSH_LOG: PUSH_LOG, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-  });
-  let output = '';
-  child.stdout.on('data', d => output += d);
-  child.stderr.on('data', d => output += d);
-  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)));
-  expect(pushes().length).toBe(started); // nothing was pushed
-  expect(code).not.toBe(0);
-  expect(output).toMatch(/the image never-pushed:neverpushed\.[a-z]+_[0-9a-f]{6}-[0-9a-f]{64} is not in the repository/);
-});
+}
 
 describe('the Lambda container shim\'s rules', () => {
   const rie = '/e2e/bin';

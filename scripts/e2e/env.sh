@@ -15,6 +15,7 @@ export E2E_RIE="$E2E_DIR/bin/aws-lambda-rie"
 # The deploy emulator (scripts/e2e/ministack.sh): its port, account and region, and the engine's
 # Docker-compatible API it runs image functions through.
 export E2E_MINISTACK_PORT="${E2E_MINISTACK_PORT:-4567}"
+export E2E_MINISTACK_SHIM_PORT="${E2E_MINISTACK_SHIM_PORT:-4568}"
 export E2E_MINISTACK_ACCOUNT=000000000000
 export E2E_MINISTACK_REGION=us-east-1
 export E2E_DOCKER_SOCKET="$E2E_DIR/run/podman.sock"

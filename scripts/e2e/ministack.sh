@@ -38,6 +38,16 @@ echo $! > "$E2E_DIR/lambda-container-shim.pid"
 for _ in $(seq 1 60); do curl -fsS --unix-socket "$SHIM_SOCKET" http://d/_ping >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fsS --unix-socket "$SHIM_SOCKET" http://d/_ping >/dev/null || { echo "e2e: the Lambda container shim did not start; see $E2E_DIR/lambda-container-shim.log" >&2; exit 1; }
 
+# The ECR fidelity shim (e2e/ministack-shim.ts) for ministack's own Lambda functions (the in-use
+# marker's handler): ministack hands its AWS_ENDPOINT_URL to them.
+SHIM_PORT="$E2E_MINISTACK_SHIM_PORT"
+[ -f "$E2E_DIR/ministack-shim.pid" ] && kill "$(cat "$E2E_DIR/ministack-shim.pid")" 2>/dev/null || true
+nohup "$E2E_REPO/node_modules/.bin/ts-node" --transpile-only --project "$E2E_REPO/e2e/tsconfig.json" \
+  "$E2E_REPO/e2e/ministack-shim.ts" "$SHIM_PORT" "http://127.0.0.1:$PORT" > "$E2E_DIR/ministack-shim.log" 2>&1 &
+echo $! > "$E2E_DIR/ministack-shim.pid"
+for _ in $(seq 1 60); do grep -q 'ministack-shim: http' "$E2E_DIR/ministack-shim.log" 2>/dev/null && break; sleep 0.5; done
+grep -q 'ministack-shim: http' "$E2E_DIR/ministack-shim.log" || { echo "e2e: the ministack ECR shim did not start; see $E2E_DIR/ministack-shim.log" >&2; exit 1; }
+
 VENV="$E2E_DIR/ministack-$VERSION"
 if [ ! -x "$VENV/bin/ministack" ]; then
   echo "e2e: installing ministack[full]==$VERSION"
@@ -49,7 +59,7 @@ mkdir -p "$E2E_DIR/ministack-data"
 (
   cd "$E2E_DIR/ministack-data"
   BIND_HOST=127.0.0.1 GATEWAY_PORT="$PORT" MINISTACK_ACCOUNT_ID="$E2E_MINISTACK_ACCOUNT" MINISTACK_REGION="$E2E_MINISTACK_REGION" \
-    IOT_MTLS_ENABLED=false DOCKER_HOST="unix://$SHIM_SOCKET" \
+    IOT_MTLS_ENABLED=false DOCKER_HOST="unix://$SHIM_SOCKET" AWS_ENDPOINT_URL="http://127.0.0.1:$SHIM_PORT" \
     nohup "$VENV/bin/ministack" > "$E2E_DIR/ministack.log" 2>&1 &
   echo $! > "$E2E_DIR/ministack.pid"
 )

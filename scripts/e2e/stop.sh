@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Stops what the end-to-end scripts started from this E2E_DIR (registry, LocalStack, ministack, its
-# Lambda container shim, podman's Docker API) and the function containers ministack left running.
+# ECR and Lambda container shims, podman's Docker API) and the function containers ministack left running.
 # The image store and caches stay. Safe to run when nothing runs.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
-for name in ministack lambda-container-shim localstack registry podman-service; do
+for name in ministack ministack-shim lambda-container-shim localstack registry podman-service; do
   pidfile="$E2E_DIR/$name.pid"
   [ -f "$pidfile" ] || continue
   pid="$(cat "$pidfile")"
