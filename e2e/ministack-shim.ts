@@ -37,7 +37,8 @@ export async function startMinistackShim(upstream: string, port = 0, log?: (line
   const target = new URL(upstream);
   const corrected: string[] = [];
   /** One ECR call to ministack, signed as the request being served was. */
-  const call = (headers: http.IncomingHttpHeaders, action: string, input: unknown): Promise<{ status: number; json: any }> => new Promise((resolve, reject) => {
+  type Answer = { status: number; json: any };
+  const call = (headers: http.IncomingHttpHeaders, action: string, input: unknown): Promise<Answer> => new Promise((resolve, reject) => {
     const payload = Buffer.from(JSON.stringify(input));
     const up = http.request({
       host: target.hostname,
@@ -65,7 +66,9 @@ export async function startMinistackShim(upstream: string, port = 0, log?: (line
       if (described.status !== 200 || tags.length === 0) continue;
       const got = await call(headers, 'BatchGetImage', ids);
       const image = got.json.images?.[0];
-      if (image) keep.push({ repositoryName: request.repositoryName, registryId: request.registryId, tags, manifest: image.imageManifest, mediaType: image.imageManifestMediaType, deleted: id.imageTag });
+      if (!image) continue;
+      const { repositoryName, registryId } = request;
+      keep.push({ repositoryName, registryId, tags, manifest: image.imageManifest, mediaType: image.imageManifestMediaType, deleted: id.imageTag });
     }
     return keep;
   };
