@@ -19,7 +19,7 @@ import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksComm
 import { BatchDeleteImageCommand, BatchGetImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { E2E_DIR, engineEnv, HOST_ARCH, png, REPO, synth } from './helpers';
+import { E2E_DIR, engineEnv, evaluateExpression, HOST_ARCH, png, REPO, synth } from './helpers';
 import { withHostLoopback, withRuntimeApi } from './lambda-container-shim';
 import { MinistackShim, startMinistackShim } from './ministack-shim';
 import { ExampleStack, ImagesStack } from '../examples/app';
@@ -129,15 +129,8 @@ function templateFunctions(): Array<[string, any]> {
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.PackageType === 'Image');
 }
 
-/** A CloudFormation string expression (Fn::Sub or Fn::Join of Refs) for the emulator's account. */
-function evaluate(expr: any): string {
-  const refs: Record<string, string> = { 'AWS::AccountId': ACCOUNT, 'AWS::Region': REGION, 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws' };
-  if (typeof expr === 'string') return expr;
-  if (expr['Fn::Sub']) return (expr['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, (_, name) => refs[name]);
-  if (expr['Fn::Join']) return expr['Fn::Join'][1].map(evaluate).join(expr['Fn::Join'][0]);
-  if (expr.Ref) return refs[expr.Ref];
-  throw new Error(`cannot evaluate ${JSON.stringify(expr)}`);
-}
+/** A CloudFormation string expression of the template, for the deploying account. */
+const evaluate = (expr: unknown) => evaluateExpression(expr, ACCOUNT, REGION);
 
 /** Physical IDs of the functions' stack resources, by logical ID. */
 async function physicalIds(): Promise<Record<string, string>> {

@@ -84,3 +84,16 @@ export function png(width: number, height: number): Buffer {
   header[8] = 8; header[9] = 2; // 8-bit RGB
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }
+
+/** A CloudFormation string expression (a string, Fn::Sub, Fn::Join, Ref of pseudo parameters) for one account and region. */
+export function evaluateExpression(expr: any, account: string, region: string): string {
+  const refs: Record<string, string> = { 'AWS::AccountId': account, 'AWS::Region': region, 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws' };
+  const evaluate = (e: any): string => {
+    if (typeof e === 'string') return e;
+    if (e['Fn::Sub']) return (e['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, (_, name) => refs[name]);
+    if (e['Fn::Join']) return e['Fn::Join'][1].map(evaluate).join(e['Fn::Join'][0]);
+    if (e.Ref) return refs[e.Ref];
+    throw new Error(`cannot evaluate ${JSON.stringify(e)}`);
+  };
+  return evaluate(expr);
+}

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startEcrStandIn, EcrStandIn, SESSION_KEY_PREFIX } from './ecr-stand-in';
-import { E2E_DIR, engine, engineEnv, HOST_ARCH, REGISTRY, REPO, synth } from './helpers';
+import { E2E_DIR, engine, engineEnv, evaluateExpression, HOST_ARCH, REGISTRY, REPO, synth } from './helpers';
 import { ExampleStack, ImagesStack } from '../examples/app';
 
 const LOCALSTACK = `http://127.0.0.1:${process.env.E2E_LOCALSTACK_PORT ?? 4566}`;
@@ -69,15 +69,8 @@ function destinations(): Array<{ assetId: string; repositoryName: string; imageT
 }
 const imageTags = () => destinations().map(d => d.imageTag);
 
-/** A CloudFormation string expression (Fn::Sub or Fn::Join of Refs) evaluated for this account. */
-function evaluate(expr: any): string {
-  const refs: Record<string, string> = { 'AWS::AccountId': ACCOUNT, 'AWS::Region': REGION, 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws' };
-  if (typeof expr === 'string') return expr;
-  if (expr['Fn::Sub']) return (expr['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, (_, name) => refs[name]);
-  if (expr['Fn::Join']) return expr['Fn::Join'][1].map(evaluate).join(expr['Fn::Join'][0]);
-  if (expr.Ref) return refs[expr.Ref];
-  throw new Error(`cannot evaluate ${JSON.stringify(expr)}`);
-}
+/** A CloudFormation string expression of the template, for this run's account. */
+const evaluate = (expr: unknown) => evaluateExpression(expr, ACCOUNT, REGION);
 
 /** Repository and tag of every function's Code.ImageUri. */
 function referencedImages(): string[] {
