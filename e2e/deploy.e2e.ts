@@ -98,11 +98,15 @@ function cliEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** The real CDK CLI, as a user runs it. */
+/** The real CDK CLI, as a user runs it (on the suite's assembly unless told otherwise). */
 async function cdk(...args: string[]): Promise<{ code: number; output: string; seconds: number }> {
+  return cdkWith({ app: assembly, env: cliEnv() }, ...args);
+}
+
+async function cdkWith(o: { app: string; env: NodeJS.ProcessEnv }, ...args: string[]): Promise<{ code: number; output: string; seconds: number }> {
   const started = Date.now();
-  const child = spawn(path.join(REPO, 'node_modules/.bin/cdk'), [...args, '--app', assembly, '--no-notices', '--require-approval', 'never', '--progress', 'events'], {
-    env: cliEnv(),
+  const child = spawn(path.join(REPO, 'node_modules/.bin/cdk'), [...args, '--app', o.app, '--no-notices', '--require-approval', 'never', '--progress', 'events'], {
+    env: o.env,
   });
   let output = '';
   child.stdout.on('data', d => output += d);
@@ -391,13 +395,7 @@ if (ON_EMULATOR) {
       new ExampleStack(app, 'NeverPushed', { architecture: HOST_ARCH, repository: images.repository, functionsDir });
     });
     const started = pushes().length;
-    const child = spawn(path.join(REPO, 'node_modules/.bin/cdk'), ['deploy', '--all', '--app', dir, '--no-notices', '--require-approval', 'never'], {
-      env: { ...env, AWS_ENDPOINT_URL: EMULATOR, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, CDK_DOCKER: path.join(REPO, 'scripts/e2e/ecr-push-shim.sh'), E2E_PUSH_LOG: PUSH_LOG, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-    });
-    let output = '';
-    child.stdout.on('data', d => output += d);
-    child.stderr.on('data', d => output += d);
-    const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)));
+    const { code, output } = await cdkWith({ app: dir, env: { ...cliEnv(), AWS_ENDPOINT_URL: EMULATOR } }, 'deploy', '--all');
     expect(pushes().length).toBe(started); // nothing was pushed
     expect(code).not.toBe(0);
     expect(output).toMatch(/the image never-pushed:neverpushed\.[a-z]+_[0-9a-f]{6}-[0-9a-f]{64} is not in the repository/);
