@@ -12,42 +12,29 @@
  * image a Runtime API; function containers reach the loopback-only emulator through slirp4netns).
  * Every function keeps its architecture: the arm64 ones are built and run under QEMU.
  */
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { BatchDeleteImageCommand, BatchGetImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { E2E_DIR, engineEnv, evaluateExpression, HOST_ARCH, png, REPO, synth } from './helpers';
+import { cdk, cliEnv, clientConfig, EMULATOR, EMULATOR_ACCOUNT, EMULATOR_PORT, ON_EMULATOR, REGION } from './deploy-target';
+import { E2E_DIR, engineEnv, evaluateExpression, HOST_ARCH, png, removeStaleAssetImages, REPO, synth } from './helpers';
 import { withHostLoopback, withRuntimeApi } from './lambda-container-shim';
 import { MinistackShim, startMinistackShim } from './ministack-shim';
 import { ExampleStack, ImagesStack } from '../examples/app';
 import { generateEvent } from '../src/cli/events';
 
 const env = engineEnv();
-const PORT = env.E2E_MINISTACK_PORT!;
-const EMULATOR = `http://127.0.0.1:${PORT}`;
-/**
- * Where to deploy: the emulator (the default, what CI runs), or with E2E_DEPLOY_ENDPOINT another
- * endpoint (LocalStack with an auth token, e.g. http://localhost.localstack.cloud:4566), or with
- * E2E_DEPLOY_ENDPOINT=aws a real account through the usual variables (AWS_PROFILE, AWS_REGION).
- * The emulator's shims and the tests of its gaps apply to the emulator only.
- */
-const TARGET = process.env.E2E_DEPLOY_ENDPOINT;
-const ON_EMULATOR = TARGET === undefined;
-const ENDPOINT = ON_EMULATOR ? EMULATOR : TARGET === 'aws' ? undefined : TARGET;
-const REGION = ON_EMULATOR ? env.E2E_MINISTACK_REGION! : process.env.AWS_REGION ?? 'us-east-1';
 /** The deploying account (the emulator's; elsewhere read from the bootstrap stack's ARN). */
-let ACCOUNT = ON_EMULATOR ? env.E2E_MINISTACK_ACCOUNT! : '';
+let ACCOUNT = EMULATOR_ACCOUNT;
 const REPOSITORY = 'lambda-container-example';
 const PUSH_LOG = path.join(E2E_DIR, 'deploy-pushes.log');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const client = { endpoint: ENDPOINT, region: REGION, credentials: ON_EMULATOR ? credentials : undefined };
-const lambda = new LambdaClient(client);
-const ecr = new ECRClient(client);
-const cfn = new CloudFormationClient(client);
-const s3 = new S3Client({ ...client, forcePathStyle: true });
+const lambda = new LambdaClient(clientConfig);
+const ecr = new ECRClient(clientConfig);
+const cfn = new CloudFormationClient(clientConfig);
+const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
 
 let shim: MinistackShim;
 let assembly: string;
@@ -68,6 +55,7 @@ beforeAll(async () => {
   fs.rmSync(functionsDir, { recursive: true, force: true });
   fs.cpSync(path.join(REPO, 'examples', 'functions'), functionsDir, { recursive: true });
   fs.rmSync(PUSH_LOG, { force: true });
+  removeStaleAssetImages(env);
   if (ON_EMULATOR) shim = await startMinistackShim(EMULATOR);
   assembly = synthesize();
 });
@@ -78,42 +66,8 @@ afterAll(async () => {
   console.log(`deploy timings (s): ${JSON.stringify(timings)}`);
 });
 
-/** The environment of the CDK CLI: the emulator through its shims, or the target as given. */
-function cliEnv(): NodeJS.ProcessEnv {
-  if (!ON_EMULATOR) {
-    return { ...env, ...(ENDPOINT ? { AWS_ENDPOINT_URL: ENDPOINT } : {}), AWS_REGION: REGION, CDK_DISABLE_CLI_TELEMETRY: 'true' };
-  }
-  return {
-    ...env,
-    AWS_ENDPOINT_URL: shim.endpoint,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    CDK_DOCKER: path.join(REPO, 'scripts/e2e/ecr-push-shim.sh'),
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-    E2E_PUSH_LOG: PUSH_LOG,
-  };
-}
-
-/** The real CDK CLI, as a user runs it (on the suite's assembly unless told otherwise). */
-async function cdk(...args: string[]): Promise<{ code: number; output: string; seconds: number }> {
-  return cdkWith({ app: assembly, env: cliEnv() }, ...args);
-}
-
-async function cdkWith(o: { app: string; env: NodeJS.ProcessEnv }, ...args: string[]): Promise<{ code: number; output: string; seconds: number }> {
-  const started = Date.now();
-  const child = spawn(path.join(REPO, 'node_modules/.bin/cdk'), [...args, '--app', o.app, '--no-notices', '--require-approval', 'never', '--progress', 'events'], {
-    env: o.env,
-  });
-  let output = '';
-  child.stdout.on('data', d => output += d);
-  child.stderr.on('data', d => output += d);
-  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)));
-  return { code, output, seconds: (Date.now() - started) / 1000 };
-}
+/** The real CDK CLI on the suite's assembly, through the suite's own ECR shim on the emulator. */
+const deployCli = (...args: string[]) => cdk(assembly, cliEnv({ shimEndpoint: shim?.endpoint, pushLog: PUSH_LOG }), ...args);
 
 const pushes = () => (fs.existsSync(PUSH_LOG) ? fs.readFileSync(PUSH_LOG, 'utf8').split('\n').filter(Boolean) : []);
 
@@ -165,7 +119,7 @@ if (ON_EMULATOR) {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'cdk-probe' }));
     try {
       expect((await ecr.send(new DescribeImagesCommand(missing))).imageDetails).toEqual([]);
-      const throughShim = new ECRClient({ ...client, endpoint: shim.endpoint });
+      const throughShim = new ECRClient({ ...clientConfig, endpoint: shim.endpoint });
       await expect(throughShim.send(new DescribeImagesCommand(missing))).rejects.toMatchObject({ name: 'ImageNotFoundException' });
     } finally {
       await ecr.send(new DeleteRepositoryCommand({ repositoryName: 'cdk-probe', force: true }));
@@ -173,7 +127,7 @@ if (ON_EMULATOR) {
   });
 
   test('the emulator still deletes a whole image on BatchDeleteImage by tag, and through the shim only the tag goes', async () => {
-    const throughShim = new ECRClient({ ...client, endpoint: shim.endpoint });
+    const throughShim = new ECRClient({ ...clientConfig, endpoint: shim.endpoint });
     const config = { mediaType: 'application/vnd.docker.container.image.v1+json', size: 2, digest: `sha256:${'a'.repeat(64)}` };
     const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config, layers: [] });
     for (const [via, keepsImage] of [[ecr, false], [throughShim, true]] as const) {
@@ -194,7 +148,7 @@ if (ON_EMULATOR) {
 }
 
 test('cdk bootstrap', async () => {
-  const out = await cdk('bootstrap', ...(ON_EMULATOR ? [`aws://${ACCOUNT}/${REGION}`] : []));
+  const out = await deployCli('bootstrap', ...(ON_EMULATOR ? [`aws://${ACCOUNT}/${REGION}`] : []));
   timings.bootstrap = out.seconds;
   expect(out.code).toBe(0);
   const toolkit = await cfn.send(new DescribeStacksCommand({ StackName: 'CDKToolkit' }));
@@ -203,7 +157,7 @@ test('cdk bootstrap', async () => {
 });
 
 test('cdk deploy --all: the repository stack, then every image built and pushed, then the functions', async () => {
-  const out = await cdk('deploy', '--all');
+  const out = await deployCli('deploy', '--all');
   timings.firstDeploy = out.seconds;
   expect(out.code).toBe(0);
   expect(out.output).toMatch(/✅ {2}LambdaContainerImages/);
@@ -251,7 +205,7 @@ test('each image is in the repository under the tag its function names: one plat
     expect(mediaType).toMatch(/^application\/vnd\.(docker\.distribution\.manifest\.v2|oci\.image\.manifest\.v1)\+json$/);
     expect(manifest.manifests).toBeUndefined(); // not an index
     // The image config, from the registry: the function's architecture.
-    const registry = ON_EMULATOR ? `127.0.0.1:${PORT}` : (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [REPOSITORY] }))).repositories![0].repositoryUri!.split('/')[0];
+    const registry = ON_EMULATOR ? `127.0.0.1:${EMULATOR_PORT}` : (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [REPOSITORY] }))).repositories![0].repositoryUri!.split('/')[0];
     const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', `--tls-verify=${!ON_EMULATOR}`, `docker://${registry}/${REPOSITORY}:${tag}`], { env, encoding: 'utf8' }));
     const expected = resource.Properties.Architectures[0] === 'arm64' ? 'arm64' : 'amd64';
     expect([tag, config.os, config.architecture]).toEqual([tag, 'linux', expected]);
@@ -308,7 +262,7 @@ test('a 7 MB payload never passes as a success (Lambda refuses it; the emulator 
 test('a second cdk deploy is a no-op: no image pushed, no stack updated', async () => {
   const before = pushes().length;
   const imagesBefore = await storedImages();
-  const out = await cdk('deploy', '--all');
+  const out = await deployCli('deploy', '--all');
   timings.noOpDeploy = out.seconds;
   expect(out.code).toBe(0);
   expect(out.output).toMatch(/✅ {2}LambdaContainerImages \(no changes\)/);
@@ -338,7 +292,7 @@ test('a one-line code change redeploys only the functions of that image and push
 
   const before = pushes().length;
   const imagesBefore = await storedImages();
-  const out = await cdk('deploy', '--all');
+  const out = await deployCli('deploy', '--all');
   timings.codeChangeDeploy = out.seconds;
   expect(out.code).toBe(0);
   if (ON_EMULATOR) expect(pushes().slice(before)).toEqual([`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${REPOSITORY}:${newTag}`]);
@@ -376,7 +330,7 @@ test('a one-line code change redeploys only the functions of that image and push
 });
 
 test('cdk destroy leaves no stack and, with emptyOnDelete, no repository', async () => {
-  const out = await cdk('destroy', '--all', '--force');
+  const out = await deployCli('destroy', '--all', '--force');
   timings.destroy = out.seconds;
   expect(out.code).toBe(0);
   for (const stack of ['LambdaContainerExample', 'LambdaContainerImages']) {
@@ -395,7 +349,7 @@ if (ON_EMULATOR) {
       new ExampleStack(app, 'NeverPushed', { architecture: HOST_ARCH, repository: images.repository, functionsDir });
     });
     const started = pushes().length;
-    const { code, output } = await cdkWith({ app: dir, env: { ...cliEnv(), AWS_ENDPOINT_URL: EMULATOR } }, 'deploy', '--all');
+    const { code, output } = await cdk(dir, { ...cliEnv({ pushLog: PUSH_LOG }), AWS_ENDPOINT_URL: EMULATOR }, 'deploy', '--all');
     expect(pushes().length).toBe(started); // nothing was pushed
     expect(code).not.toBe(0);
     expect(output).toMatch(/the image never-pushed:neverpushed\.[a-z]+_[0-9a-f]{6}-[0-9a-f]{64} is not in the repository/);

@@ -47,6 +47,10 @@ build "$ARCH" "public.ecr.aws/lambda/python:3.13-$ARCH" lambda-python.Dockerfile
 build "$ARCH" "public.ecr.aws/lambda/provided:al2023-$ARCH" lambda-provided.Dockerfile
 build "$ARCH" "docker.io/library/python:3.13-slim" python-slim.Dockerfile
 build "$ARCH" docker.io/library/node:22-bookworm-slim node-slim.Dockerfile
+# The images the deploy emulator runs zip functions in (it asks for these names; host architecture):
+# integ-tests-alpha's assertion provider and the in-use marker (Node.js), S3 notifications (Python).
+build "$ARCH" public.ecr.aws/lambda/nodejs:22 lambda-nodejs.Dockerfile --build-arg "NODE_PACKAGE=node-linux-$(echo "$ARCH" | sed 's/x86_64/x64/')"
+podman tag "public.ecr.aws/lambda/python:3.13-$ARCH" public.ecr.aws/lambda/python:3.13
 
 # The example app's arm64 functions (thumbnailer, custom runtime) on an x86_64 machine: their AWS
 # base images for arm64, built and run under QEMU (scripts/e2e/qemu.sh). Slow once, then cached.

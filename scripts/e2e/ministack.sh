@@ -59,7 +59,7 @@ mkdir -p "$E2E_DIR/ministack-data"
 (
   cd "$E2E_DIR/ministack-data"
   BIND_HOST=127.0.0.1 GATEWAY_PORT="$PORT" MINISTACK_ACCOUNT_ID="$E2E_MINISTACK_ACCOUNT" MINISTACK_REGION="$E2E_MINISTACK_REGION" \
-    IOT_MTLS_ENABLED=false DOCKER_HOST="unix://$SHIM_SOCKET" AWS_ENDPOINT_URL="http://127.0.0.1:$SHIM_PORT" \
+    IOT_MTLS_ENABLED=false LAMBDA_EXECUTOR=docker DOCKER_HOST="unix://$SHIM_SOCKET" AWS_ENDPOINT_URL="http://127.0.0.1:$SHIM_PORT" \
     nohup "$VENV/bin/ministack" > "$E2E_DIR/ministack.log" 2>&1 &
   echo $! > "$E2E_DIR/ministack.pid"
 )
