@@ -138,6 +138,12 @@ const e2e = project.addTask('e2e', {
 });
 e2e.exec('scripts/e2e/setup.sh');
 e2e.exec('jest --config e2e/jest.config.json --runInBand --ci', { receiveArgs: true });
+// The integ-runner tests of integ/ deployed to the emulator (or E2E_DEPLOY_ENDPOINT), assertions run there.
+const integDeploy = project.addTask('integ:deploy', {
+  description: 'Deploy every integ/ test with integ-runner to the emulator, run its assertions, destroy it (part of e2e)',
+});
+integDeploy.exec('scripts/e2e/setup.sh');
+integDeploy.exec('jest --config e2e/jest.config.json --runInBand --ci e2e/integ.e2e.ts');
 
 // README and doc-comment snippets must compile (against rosetta/default.ts-fixture).
 const snippets = project.addTask('docs:snippets', {

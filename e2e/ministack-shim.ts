@@ -26,16 +26,47 @@ const ECR = 'AmazonEC2ContainerRegistry_V20150921.';
 const DESCRIBE_IMAGES = `${ECR}DescribeImages`;
 const BATCH_DELETE_IMAGE = `${ECR}BatchDeleteImage`;
 
+/** One API call that went through the shim, for assertions. */
+export interface ShimCall {
+  /** The signing service of its Authorization header (`ecr`, `sts`, `s3`…). */
+  readonly service?: string;
+  /** The action (X-Amz-Target or the form's Action), or the method and path of a REST call. */
+  readonly action: string;
+  /** The access key it was signed with (a session's key after AssumeRole). */
+  readonly accessKeyId?: string;
+  /** The input of a JSON or form-encoded call. */
+  readonly params: Record<string, unknown>;
+}
+
 export interface MinistackShim {
   readonly endpoint: string;
   /** Answers the shim corrected: `DescribeImages <repo>:<tag>` and `BatchDeleteImage <repo>:<tag>`. */
   readonly corrected: string[];
+  /** Every call it passed on, in order. */
+  readonly calls: ShimCall[];
   close(): Promise<void>;
+}
+
+function describeCall(req: http.IncomingMessage, body: Buffer): ShimCall {
+  const credential = /Credential=([^/]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
+  const signed = { accessKeyId: credential?.[1], service: credential?.[2] };
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') {
+    let params: Record<string, unknown> = {};
+    try { params = JSON.parse(body.toString('utf8') || '{}'); } catch { /* not JSON: no params */ }
+    return { ...signed, action: target.slice(target.lastIndexOf('.') + 1), params };
+  }
+  if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+    const form = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+    return { ...signed, action: form.Action ?? `${req.method} ${req.url}`, params: form };
+  }
+  return { ...signed, action: `${req.method} ${req.url}`, params: {} };
 }
 
 export async function startMinistackShim(upstream: string, port = 0, log?: (line: string) => void): Promise<MinistackShim> {
   const target = new URL(upstream);
   const corrected: string[] = [];
+  const calls: ShimCall[] = [];
   /** One ECR call to ministack, signed as the request being served was. */
   type Answer = { status: number; json: any };
   const call = (headers: http.IncomingHttpHeaders, action: string, input: unknown): Promise<Answer> => new Promise((resolve, reject) => {
@@ -78,6 +109,7 @@ export async function startMinistackShim(upstream: string, port = 0, log?: (line
     req.on('data', c => chunks.push(c));
     req.on('end', () => void (async () => {
       const body = Buffer.concat(chunks);
+      calls.push(describeCall(req, body));
       const untag = req.headers['x-amz-target'] === BATCH_DELETE_IMAGE ? await survivors(req.headers, JSON.parse(body.toString('utf8') || '{}')) : [];
       const forward = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, up => {
         const answer: Buffer[] = [];
@@ -125,6 +157,7 @@ export async function startMinistackShim(upstream: string, port = 0, log?: (line
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     corrected,
+    calls,
     close: () => new Promise(resolve => server.close(() => resolve())),
   };
 }

@@ -1,66 +1,61 @@
 /**
  * The example app's assets published by the real cdk-assets, as `cdk deploy` publishes them:
- * every image into the app's one SharedImageRepository in the local registry (through the ECR/STS
- * stand-in: repository URIs 127.0.0.1:5000/…), the template and the in-use marker's code into
- * LocalStack S3; then every image the template references is pulled back, and the repository's
- * storage is measured against the same images spread over one repository per function.
+ * every image into the app's one SharedImageRepository, the template and the in-use marker's code
+ * into the bootstrap bucket, on the deploy emulator (ministack: ECR with its registry, STS, S3;
+ * through the named shims of e2e/ministack-shim.ts and scripts/e2e/ecr-push-shim.sh); then every
+ * image the template references is pulled back, and the repository's storage is measured against
+ * the same images spread over one repository per function.
  */
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startEcrStandIn, EcrStandIn, SESSION_KEY_PREFIX } from './ecr-stand-in';
-import { E2E_DIR, engine, engineEnv, evaluateExpression, HOST_ARCH, REGISTRY, REPO, synth } from './helpers';
+import { clientConfig, cliEnv, EMULATOR, EMULATOR_ACCOUNT, EMULATOR_PORT, REGION, runCli } from './deploy-target';
+import { E2E_DIR, engine, engineEnv, evaluateExpression, HOST_ARCH, removeStaleAssetImages, REPO, synth } from './helpers';
+import { MinistackShim, startMinistackShim } from './ministack-shim';
 import { ExampleStack, ImagesStack } from '../examples/app';
 
-const LOCALSTACK = `http://127.0.0.1:${process.env.E2E_LOCALSTACK_PORT ?? 4566}`;
-const REGION = 'us-east-1';
-// A fresh account and repository each run: the repository starts empty in the long-lived registry.
-const ACCOUNT = String(Date.now() % 1e12).padStart(12, '1');
-const REPOSITORY = `lambda-container-example-${ACCOUNT}`;
+const ACCOUNT = EMULATOR_ACCOUNT;
+/** The emulator's registry (ECR's API and the registry on one port). */
+const REGISTRY = `127.0.0.1:${EMULATOR_PORT}`;
+/** Where cdk-assets pushes (ECR's repository URIs); scripts/e2e/ecr-push-shim.sh sends it to REGISTRY. */
+const ECR_HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
+// A fresh repository each run (the emulator's registry keeps blobs between runs).
+const REPOSITORY = `lambda-container-publish-${Date.now()}`;
 const BUCKET = `cdk-hnb659fds-assets-${ACCOUNT}-${REGION}`;
+const PUSH_LOG = path.join(E2E_DIR, 'publish-pushes.log');
 const env = engineEnv();
-const credentials = { accessKeyId: 'AKIAE2EMAIN', secretAccessKey: 'e2e' };
+const ecr = new ECRClient(clientConfig);
+const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
 
-let standIn: EcrStandIn;
-/** The repositories the stand-in's ECR has: the shared one appears when its stack "deploys". */
-const repositories: string[] = [];
+let shim: MinistackShim;
 let assembly: string;
 let imagesManifest: string;
 let filesManifest: string;
 
 beforeAll(async () => {
-  standIn = await startEcrStandIn({ registry: REGISTRY, account: ACCOUNT, repositories });
+  shim = await startMinistackShim(EMULATOR);
+  removeStaleAssetImages(env);
+  fs.rmSync(PUSH_LOG, { force: true });
   assembly = synth('publish', app => {
     const images = new ImagesStack(app, 'LambdaContainerImages', { repositoryName: REPOSITORY });
     new ExampleStack(app, 'LambdaContainerExample', { architecture: HOST_ARCH, repository: images.repository });
   });
   imagesManifest = path.join(assembly, 'LambdaContainerExample.shared-images.json');
   filesManifest = path.join(assembly, 'LambdaContainerExample.assets.json');
-  const s3 = new S3Client({ endpoint: LOCALSTACK, region: REGION, forcePathStyle: true, credentials });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-});
-afterAll(() => standIn?.close());
-
-/** Runs the real cdk-assets CLI against the stand-in (ECR, STS) and LocalStack (S3). */
-function cdkAssets(manifest: string): Promise<{ code: number; output: string }> {
-  const child = spawn(path.join(REPO, 'node_modules/.bin/cdk-assets'), ['--verbose', 'publish', '--path', manifest], {
-    env: {
-      ...env,
-      AWS_ENDPOINT_URL: standIn.endpoint,
-      AWS_ENDPOINT_URL_S3: LOCALSTACK,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_REGION: REGION,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    },
+  // The bootstrap bucket (the deploy suites' `cdk bootstrap` may have made it already).
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(err => {
+    if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(err.name)) throw err;
   });
-  let output = '';
-  child.stdout.on('data', d => output += d);
-  child.stderr.on('data', d => output += d);
-  return new Promise(resolve => child.on('close', code => resolve({ code: code ?? -1, output })));
+});
+afterAll(() => shim?.close());
+
+/** Runs the real cdk-assets CLI against the emulator, as `cdk deploy` runs it. */
+function cdkAssets(manifest: string) {
+  return runCli('cdk-assets', ['--verbose', 'publish', '--path', manifest], { env: cliEnv({ shimEndpoint: shim.endpoint, pushLog: PUSH_LOG }) });
 }
+const pushes = () => (fs.existsSync(PUSH_LOG) ? fs.readFileSync(PUSH_LOG, 'utf8').split('\n').filter(Boolean) : []);
 
 /** The destinations (repository, tag) of the routed manifest's docker assets, with the asset IDs. */
 function destinations(): Array<{ assetId: string; repositoryName: string; imageTag: string }> {
@@ -91,7 +86,7 @@ test('before the repository\'s stack is deployed, cdk-assets cannot publish into
 });
 
 test('cdk-assets publishes every image into the one shared repository, and the files into S3', async () => {
-  repositories.push(REPOSITORY); // the LambdaContainerImages stack is deployed
+  await ecr.send(new CreateRepositoryCommand({ repositoryName: REPOSITORY })); // the LambdaContainerImages stack is deployed
   const tags = imageTags();
   expect(tags.length).toBe(4); // five functions: CreateOrder and ListOrders share an image
   expect(new Set(destinations().map(d => d.repositoryName))).toEqual(new Set([REPOSITORY]));
@@ -99,14 +94,16 @@ test('cdk-assets publishes every image into the one shared repository, and the f
 
   const first = await cdkAssets(imagesManifest);
   expect(first).toMatchObject({ code: 0 });
-  for (const tag of tags) expect(first.output).toContain(`Push ${REGISTRY}/${REPOSITORY}:${tag}`);
+  for (const tag of tags) expect(first.output).toContain(`Push ${ECR_HOST}/${REPOSITORY}:${tag}`);
+  expect(pushes().sort()).toEqual(tags.map(tag => `${ECR_HOST}/${REPOSITORY}:${tag}`).sort());
 
   // The placeholders were resolved through STS, and ECR was asked with the publishing role's session.
-  const roles = standIn.calls.filter(c => c.action === 'AssumeRole').map(c => c.params.RoleArn);
+  const roles = shim.calls.filter(c => c.action === 'AssumeRole').map(c => c.params.RoleArn);
   expect(roles).toContain(`arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-image-publishing-role-${ACCOUNT}-${REGION}`);
-  const ecrCalls = standIn.calls.filter(c => c.service === 'ecr');
+  const ecrCalls = shim.calls.filter(c => c.service === 'ecr');
   expect(ecrCalls.map(c => c.action)).toEqual(expect.arrayContaining(['DescribeRepositories', 'DescribeImages', 'GetAuthorizationToken']));
-  for (const call of ecrCalls) expect(call.accessKeyId).toMatch(new RegExp(`^${SESSION_KEY_PREFIX}`));
+  const mainKey = cliEnv().AWS_ACCESS_KEY_ID;
+  for (const call of ecrCalls) expect([call.action, call.accessKeyId]).toEqual([call.action, expect.not.stringMatching(`^${mainKey}$`)]);
 
   // Every image a function references is in the registry, under the repository and tag cdk-assets used.
   expect(new Set(referencedImages())).toEqual(new Set(tags.map(tag => `${REPOSITORY}:${tag}`)));
@@ -115,7 +112,6 @@ test('cdk-assets publishes every image into the one shared repository, and the f
   const files = JSON.parse(fs.readFileSync(filesManifest, 'utf8'));
   expect(files.dockerImages ?? {}).toEqual({});
   expect((await cdkAssets(filesManifest)).code).toBe(0);
-  const s3 = new S3Client({ endpoint: LOCALSTACK, region: REGION, forcePathStyle: true, credentials });
   for (const file of Object.values<any>(files.files)) {
     const key = Object.values<any>(file.destinations)[0].objectKey;
     expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).ContentLength).toBeGreaterThan(0);
@@ -126,7 +122,8 @@ test('a second publish finds every image through DescribeImages and pushes nothi
   const again = await cdkAssets(imagesManifest);
   expect(again.code).toBe(0);
   expect(again.output).not.toMatch(/\bPush /);
-  for (const tag of imageTags()) expect(again.output).toContain(`Found ${REGISTRY}/${REPOSITORY}:${tag}`);
+  expect(pushes().length).toBe(imageTags().length);
+  for (const tag of imageTags()) expect(again.output).toContain(`Found ${ECR_HOST}/${REPOSITORY}:${tag}`);
 });
 
 test('each published image pulls back whole and is the image that was built', () => {
@@ -174,7 +171,7 @@ function storedBytes(byRepository: Map<string, StoredImage[]>): number {
   return total;
 }
 
-test('one shared repository stores the shared layers once (≤ 1.02 of ideal), one repository per function does not', () => {
+test('one shared repository stores the shared layers once (≤ 1.02 of ideal), one repository per function does not', async () => {
   const tags = imageTags();
   const shared = new Map([[REPOSITORY, tags.map(tag => storedImage(REPOSITORY, tag))]]);
   // Ideal: each distinct layer content once (shared content counted once), plus each image's config.
@@ -187,6 +184,7 @@ test('one shared repository stores the shared layers once (≤ 1.02 of ideal), o
   const perFunction = new Map<string, StoredImage[]>();
   for (const tag of tags) {
     const repository = `${REPOSITORY}-${tag.split('_')[0].split('.').pop()}`;
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: repository }));
     execFileSync('skopeo', ['copy', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${REGISTRY}/${REPOSITORY}:${tag}`, `docker://${REGISTRY}/${repository}:${tag}`], { env, stdio: 'pipe' });
     perFunction.set(repository, [storedImage(repository, tag)]);
   }
