@@ -1,20 +1,22 @@
 /**
- * ExtensionImageLayer.fromLayerVersionArn for real: a Lambda API stand-in on loopback answers
- * GetLayerVersionByArn (only to requests signed with the test's credentials) and serves the layer
- * .zip; the image is built as cdk-assets builds it, with the credentials file as a build secret.
- * The layer's code must be in the image and no byte of the credentials anywhere: not in a layer,
- * the history, the config, the Dockerfile or the asset manifest.
+ * ExtensionImageLayer.fromLayerVersionArn for real: the layer is published to the deploy emulator
+ * (ministack's Lambda API), the image is built as cdk-assets builds it, with the credentials file
+ * as a build secret, whose profile points at the emulator through the ministack shim (which
+ * records the key each call was signed with). The layer's code must be in the image, fetched with
+ * those credentials, and no byte of the credentials anywhere: not in a layer, the history, the
+ * config, the Dockerfile or the asset manifest.
  */
 import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
+import { LambdaClient, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import AdmZip from 'adm-zip';
 import { Stack } from 'aws-cdk-lib';
+import { clientConfig, EMULATOR, REGION } from './deploy-target';
 import { engineEnv, HOST_ARCH, synth } from './helpers';
+import { MinistackShim, startMinistackShim } from './ministack-shim';
 import { BaseImage, ExtensionImageLayer, LambdaContainerFunction } from '../src';
 import { buildArguments, localTag } from '../src/cli/build';
 import { findFunction } from '../src/cli/cloud-assembly';
@@ -24,42 +26,27 @@ const env = engineEnv();
 Object.assign(process.env, env);
 const ACCESS_KEY = 'AKIAE2ELAYERSECRET01';
 const SECRET_KEY = 'e2e-layer-secret-7c41d9a0b2f35e68';
-// A new version each run: the fetch step is not served from an earlier run's build cache.
-const ARN = `arn:aws:lambda:us-east-1:123456789012:layer:shared-lib:${Date.now() % 1_000_000}`;
 
-let server: http.Server;
-const requests: Array<{ url: string; accessKey?: string }> = [];
+let shim: MinistackShim;
+/** The published layer version (a new one each run: the fetch step is not served from an earlier run's build cache). */
+let arn: string;
 let dir: string;
 let assembly: string;
 
 beforeAll(async () => {
+  shim = await startMinistackShim(EMULATOR);
   const zip = new AdmZip();
-  zip.addFile('python/layer_lib.py', Buffer.from('VALUE = "fetched by ARN"\n'), '', 0o644 * 0x10000);
-  const zipBytes = zip.toBuffer();
-  server = http.createServer((req, res) => {
-    const accessKey = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    requests.push({ url: req.url!, accessKey });
-    const url = new URL(req.url!, 'http://stand-in');
-    if (url.pathname === '/layer.zip') {
-      res.writeHead(200, { 'content-type': 'application/zip' }).end(zipBytes);
-    } else if (url.pathname === '/2018-10-31/layers' && url.searchParams.get('Arn') === ARN && accessKey === ACCESS_KEY) {
-      const { port } = server.address() as AddressInfo;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        LayerArn: ARN.replace(/:\d+$/, ''),
-        LayerVersionArn: ARN,
-        Version: Number(ARN.split(':').pop()),
-        Content: { Location: `http://127.0.0.1:${port}/layer.zip`, CodeSize: zipBytes.length },
-      }));
-    } else {
-      res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' }).end('{"Message":"denied"}');
-    }
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  zip.addFile('python/layer_lib.py', Buffer.from(`VALUE = "fetched by ARN"\n# ${Date.now()}\n`), '', 0o644 * 0x10000);
+  const published = await new LambdaClient(clientConfig).send(new PublishLayerVersionCommand({
+    LayerName: 'shared-lib',
+    Content: { ZipFile: zip.toBuffer() },
+    CompatibleRuntimes: ['python3.13'],
+  }));
+  arn = published.LayerVersionArn!;
 
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-e2e-arn-'));
   const credentials = path.join(dir, 'layer-credentials');
-  fs.writeFileSync(credentials, `[default]\naws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key = ${SECRET_KEY}\nregion = us-east-1\nendpoint_url = http://127.0.0.1:${port}\n`, { mode: 0o600 });
+  fs.writeFileSync(credentials, `[default]\naws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key = ${SECRET_KEY}\nregion = ${REGION}\nendpoint_url = ${shim.endpoint}\n`, { mode: 0o600 });
   const code = path.join(dir, 'code');
   fs.mkdirSync(code);
   fs.writeFileSync(path.join(code, 'app.py'), 'import layer_lib\n\n\ndef handler(event, context):\n    return {"layer": layer_lib.VALUE}\n');
@@ -67,20 +54,20 @@ beforeAll(async () => {
     baseImage: BaseImage.python('3.13'),
     code,
     cmd: ['app.handler'],
-    imageLayers: [ExtensionImageLayer.fromLayerVersionArn(ARN, { credentialsFile: credentials })],
+    imageLayers: [ExtensionImageLayer.fromLayerVersionArn(arn, { credentialsFile: credentials })],
     architecture: HOST_ARCH,
   }));
 
-  // Built as cdk-assets builds it (same arguments, the secret included), while this process serves the API.
+  // Built as cdk-assets builds it (same arguments, the secret included).
   const asset = findFunction(assembly, 'Fn').asset!;
   await promisify(execFile)('podman', buildArguments(asset), { cwd: asset.directory, env: { ...env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1' }, maxBuffer: 64 * 1024 * 1024 });
 });
 
-afterAll(() => new Promise<void>(resolve => server?.close(() => resolve())));
+afterAll(() => shim?.close());
 
 test('the build fetched the layer with the secret\'s credentials, and the function imports it from /opt/python', async () => {
-  expect(requests.filter(r => r.url.startsWith('/2018-10-31/layers')).map(r => r.accessKey)).toEqual([ACCESS_KEY]);
-  expect(requests.some(r => r.url === '/layer.zip')).toBe(true);
+  const fetched = shim.calls.filter(c => c.action.startsWith('GET /2018-10-31/layers') && decodeURIComponent(c.action).includes(arn));
+  expect(fetched.map(c => c.accessKeyId)).toEqual([ACCESS_KEY]);
   const result = await invokeFunction(assembly, 'Fn', Buffer.from('{}'), { engine: 'podman', rie: env.E2E_RIE, build: false });
   expect(JSON.parse(result.body)).toEqual({ layer: 'fetched by ARN' });
 });
