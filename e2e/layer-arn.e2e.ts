@@ -28,7 +28,7 @@ const ACCESS_KEY = 'AKIAE2ELAYERSECRET01';
 const SECRET_KEY = 'e2e-layer-secret-7c41d9a0b2f35e68';
 
 let shim: MinistackShim;
-/** The published layer version (a new one each run: the fetch step is not served from an earlier run's build cache). */
+/** The published layer version; a new layer name each run, so the fetch step is not served from an earlier run's build cache. */
 let arn: string;
 let dir: string;
 let assembly: string;
@@ -36,9 +36,9 @@ let assembly: string;
 beforeAll(async () => {
   shim = await startMinistackShim(EMULATOR);
   const zip = new AdmZip();
-  zip.addFile('python/layer_lib.py', Buffer.from(`VALUE = "fetched by ARN"\n# ${Date.now()}\n`), '', 0o644 * 0x10000);
+  zip.addFile('python/layer_lib.py', Buffer.from('VALUE = "fetched by ARN"\n'), '', 0o644 * 0x10000);
   const published = await new LambdaClient(clientConfig).send(new PublishLayerVersionCommand({
-    LayerName: 'shared-lib',
+    LayerName: `shared-lib-${Date.now()}`,
     Content: { ZipFile: zip.toBuffer() },
     CompatibleRuntimes: ['python3.13'],
   }));
