@@ -80,8 +80,7 @@ export class ExampleStack extends Stack {
     const bucket = new s3.Bucket(this, 'Images', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
     const thumbnailer = new LambdaContainerFunction(this, 'Thumbnailer', {
       baseImage: BaseImage.python('3.13'),
-      code: fn('thumbnailer'),
-      dependencies: fn('thumbnailer/requirements.txt'),
+      code: fn('thumbnailer'), // its requirements.txt (Pillow) is found there and installed before the code
       cmd: ['app.handler'],
       // What Lambda layers would give a .zip function, baked into the image before the code.
       imageLayers: [
@@ -102,6 +101,8 @@ export class ExampleStack extends Stack {
     new LambdaContainerFunction(this, 'Greeter', {
       baseImage: BaseImage.fromRegistry('node:22-bookworm-slim', { ric: RuntimeInterfaceClient.nodejs() }),
       code: fn('greeter'),
+      // Named explicitly: its package.json declares no dependencies yet, so detection would skip it;
+      // `npm ci` still checks that package.json and package-lock.json agree.
       dependencies: fn('greeter/package.json'),
       cmd: ['index.handler'],
       architecture: x86_64,

@@ -52,3 +52,58 @@ export function installCommands(kind: DependencyKind, manifest: string, targetDi
       return ['go mod download'];
   }
 }
+
+/** The manifest looked for in a code directory, by the base image's language. */
+const DETECTED_MANIFESTS: Readonly<Record<string, string>> = { python: 'requirements.txt', nodejs: 'package.json', ruby: 'Gemfile', go: 'go.mod' };
+
+/** What a code directory's top level holds in dependency files, for the base image's language. */
+export interface DetectedDependencies {
+  /** The manifest to install (the base image's language; a package.json only when it declares dependencies). */
+  readonly manifest?: string;
+  /** Manifests of another language: an error (they would not be installed, the build would not fail). */
+  readonly foreign: ReadonlyArray<{ readonly file: string; readonly kind: DependencyKind; readonly language: string }>;
+  /** Dependencies declared in a form this library does not install: an error, with why and the fix. */
+  readonly unsupported?: { readonly file: string; readonly why: string; readonly fix: string };
+  /** Files that may declare dependencies that are not installed: a warning. */
+  readonly notInstalled: readonly string[];
+}
+
+/** Whether a package.json declares runtime dependencies (an unreadable one counts as declaring). */
+export function packageJsonDeclaresDependencies(text: string): boolean {
+  try {
+    const deps = JSON.parse(text).dependencies;
+    return deps !== null && typeof deps === 'object' && Object.keys(deps).length > 0;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Finds the dependency manifest of a code directory as aws-lambda-python-alpha and NodejsFunction
+ * do: `requirements.txt`, `package.json` (with its lockfile), `Gemfile`, `go.mod` at its top level,
+ * for the base image's language (`language` undefined or another language: nothing is detected).
+ * `names` are the directory's (not excluded) file names; `read` reads one of them.
+ */
+export function detectDependencies(names: readonly string[], language: string | undefined, read: (name: string) => string): DetectedDependencies {
+  const own = language === undefined ? undefined : DETECTED_MANIFESTS[language];
+  if (own === undefined) return { foreign: [], notInstalled: [] };
+  const has = (name: string) => names.includes(name);
+  const declares = (name: string) => has(name) && (name !== 'package.json' || packageJsonDeclaresDependencies(read(name)));
+  const foreign = Object.entries(DETECTED_MANIFESTS)
+    .filter(([lang, file]) => lang !== language && declares(file))
+    .map(([lang, file]) => ({ file, kind: dependencyKindOf(file)!.kind, language: lang }));
+  const notInstalled = language === 'python' && !has(own) && has('pyproject.toml') ? ['pyproject.toml'] : [];
+  if (!declares(own)) return { foreign, notInstalled };
+  const info = dependencyKindOf(own)!;
+  if (info.requiredCompanion && !info.requiredCompanion.some(has)) {
+    const other = ['yarn.lock', 'pnpm-lock.yaml'].find(has);
+    return {
+      foreign,
+      notInstalled,
+      unsupported: other
+        ? { file: own, why: `its lockfile is ${other}, and the image installs with \`npm ci\`, which needs package-lock.json`, fix: 'add a package-lock.json (`npm install --package-lock-only`), install the dependencies in your own Dockerfile (FunctionImage.fromDockerfile), or set detectDependencies: false' }
+        : { file: own, why: 'it declares dependencies and has no package-lock.json or npm-shrinkwrap.json beside it (the image installs with `npm ci`, which needs a lockfile)', fix: 'run `npm install` in the code directory and keep the lockfile, or set detectDependencies: false' },
+    };
+  }
+  return { manifest: own, foreign, notInstalled };
+}

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations, IgnoreStrategy, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +9,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { BaseImage } from './base-image';
 import { DEFAULT_CODE_EXCLUDES } from './build-context';
-import { dependencyKindOf, KNOWN_MANIFESTS } from './dependencies';
+import { dependencyKindOf, detectDependencies, KNOWN_MANIFESTS } from './dependencies';
 import { composeDockerfile } from './dockerfile/compose';
 import { lintDockerfile } from './dockerfile/lint';
 import { I } from './dockerfile/model';
@@ -37,9 +37,21 @@ export interface FunctionImageBuildProps {
    * A dependency manifest (`requirements.txt`, `package.json` with its `package-lock.json`
    * beside it, `Gemfile`, or `go.mod`), installed in its own layer before the code so a code
    * change never reinstalls dependencies. Its lockfile is copied with it when present.
-   * @default - no dependencies are installed
+   * @default - the manifest of the base image's language found at the top of `code`, if any
+   * (see `detectDependencies`)
    */
   readonly dependencies?: string;
+
+  /**
+   * Whether, without `dependencies`, the manifest of the base image's language at the top of
+   * `code` is installed, as aws-lambda-python-alpha and NodejsFunction do: `requirements.txt`
+   * (python), `package.json` that declares dependencies, with `package-lock.json` (nodejs),
+   * `Gemfile` (ruby), `go.mod` (go). A manifest of another language there is an error (it would
+   * not be installed); so is a `package.json` with dependencies and no lockfile. Files excluded
+   * by `exclude` are not looked at. Set `false` to copy such files with the code and install nothing.
+   * @default true
+   */
+  readonly detectDependencies?: boolean;
 
   /**
    * Glob patterns (relative to `code`) left out of the image.
@@ -239,7 +251,7 @@ class GeneratedImage extends FunctionImage {
       throw new Error(problems.map(p => formatProblem(scope.node.path, { ...p, prop: `image ${p.prop}` })).join('\n'));
     }
     const ric = baseImage.ric?._recipe;
-    const dependencies = this.resolveDependencies(scope, ric?.language ?? baseImage.family);
+    const dependencies = this.resolveDependencies(scope, ric?.language ?? baseImage.family, codeDir);
     const destination = codeDestination({ ric });
     const checkEntrypoint = (exe: string) => entrypointSymlinkProblem(codeDir, destination, exe);
     const imageEntrypointProblem = image.entrypoint && checkEntrypoint(image.entrypoint[0]);
@@ -253,7 +265,9 @@ class GeneratedImage extends FunctionImage {
       layers: layers.recipe,
       layerEnvironment: layers.environment,
       ric,
-      dependencies: dependencies && { kind: dependencies.kind, files: dependencies.files.map(f => path.basename(f)) },
+      dependencies: dependencies && {
+        kind: dependencies.kind, files: dependencies.files.map(f => path.basename(f)), detected: dependencies.detected,
+      },
       image: { cmd: image.cmd, entrypoint: image.entrypoint, workingDirectory: image.workingDirectory, environment: image.environment },
     }));
     const platform = platformOf(architecture);
@@ -294,9 +308,30 @@ class GeneratedImage extends FunctionImage {
     };
   }
 
-  private resolveDependencies(scope: IConstruct, language: string | undefined) {
-    const manifest = this.props.dependencies;
-    if (manifest === undefined) return undefined;
+  private resolveDependencies(scope: IConstruct, language: string | undefined, codeDir: string) {
+    if (this.props.dependencies !== undefined) return this.checkManifest(scope, this.props.dependencies, language, false);
+    if (this.props.detectDependencies === false) return undefined;
+    const ignore = IgnoreStrategy.glob(codeDir, [...(this.props.exclude ?? DEFAULT_CODE_EXCLUDES)]);
+    const names = fs.readdirSync(codeDir, { withFileTypes: true })
+      .filter(e => e.isFile() && !ignore.ignores(path.join(codeDir, e.name))).map(e => e.name);
+    const found = detectDependencies(names, language, name => fs.readFileSync(path.join(codeDir, name), 'utf8'));
+    const code = JSON.stringify(this.props.code);
+    for (const f of found.foreign) {
+      fail(scope, 'code', code, `it holds ${f.file}, a ${f.kind} manifest for ${f.language}, and the base image is ${language}: it would be copied and not installed`,
+        `move ${f.file} out of the code directory, add it to exclude, use a ${f.language} base image, or set detectDependencies: false`);
+    }
+    if (found.unsupported) {
+      fail(scope, 'code', code, `its ${found.unsupported.file} is not installable: ${found.unsupported.why}`, found.unsupported.fix);
+    }
+    for (const file of found.notInstalled) {
+      Annotations.of(scope).addWarningV2('cdk-lambda-container:dependenciesNotInstalled',
+        `${scope.node.path}: code ${code} has ${file} and no requirements.txt: its dependencies are not installed. `
+        + 'Export them (`uv export --no-hashes -o requirements.txt`, `poetry export -o requirements.txt`) or give `dependencies`.');
+    }
+    return found.manifest === undefined ? undefined : this.checkManifest(scope, path.join(codeDir, found.manifest), language, true);
+  }
+
+  private checkManifest(scope: IConstruct, manifest: string, language: string | undefined, detected: boolean) {
     const file = path.resolve(manifest);
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
       fail(scope, 'dependencies', JSON.stringify(manifest), `no such file (resolved to ${file})`, `give the path of the dependency manifest: ${KNOWN_MANIFESTS}`);
@@ -313,7 +348,7 @@ class GeneratedImage extends FunctionImage {
     if (info.requiredCompanion && companions.length === 0) {
       fail(scope, 'dependencies', JSON.stringify(manifest), `no ${info.requiredCompanion.join(' or ')} beside it (the image installs with \`npm ci\`, which needs a lockfile)`, `run \`npm install\` in ${dir} and keep the lockfile`);
     }
-    return { kind: info.kind, files: [file, ...companions] };
+    return { kind: info.kind, files: [file, ...companions], detected };
   }
 }
 

@@ -35,9 +35,16 @@ export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
   /**
    * Dependency manifest (`requirements.txt`, `package.json` + `package-lock.json`, `Gemfile`,
    * `go.mod`) installed before the code, with `baseImage`.
-   * @default - no dependencies
+   * @default - the manifest of the base image's language found at the top of `code`, if any
    */
   readonly dependencies?: string;
+
+  /**
+   * Whether, without `dependencies`, the manifest of the base image's language at the top of
+   * `code` is installed (see `FunctionImageBuildProps.detectDependencies`), with `baseImage`.
+   * @default true
+   */
+  readonly detectDependencies?: boolean;
 
   /**
    * Glob patterns of `code` left out of the image, with `baseImage`.
@@ -250,7 +257,7 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
       fix: 'give either image, or baseImage with code, or dockerfile/buildContext',
     }));
   }
-  const shorthandOnly: Array<[string, unknown]> = [['dependencies', props.dependencies], ['exclude', props.exclude], ['buildArgs', props.buildArgs], ['imageLayers', props.imageLayers], ['repository', props.repository]];
+  const shorthandOnly: Array<[string, unknown]> = [['dependencies', props.dependencies], ['detectDependencies', props.detectDependencies], ['exclude', props.exclude], ['buildArgs', props.buildArgs], ['imageLayers', props.imageLayers], ['repository', props.repository]];
   if (props.image) {
     const given = shorthandOnly.filter(([, v]) => v !== undefined).map(([k]) => k);
     if (given.length > 0) {
@@ -266,11 +273,15 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
     if (props.buildArgs) {
       throw new Error(formatProblem(constructPath, { prop: 'buildArgs', value: '(set)', message: 'generated Dockerfiles take no build arguments', fix: 'remove buildArgs, or bring your own Dockerfile' }));
     }
-    const { baseImage, code, dependencies, exclude } = props;
-    return FunctionImage.fromBuild({ baseImage, code, dependencies, exclude, layers: props.imageLayers, repository: props.repository });
+    const { baseImage, code, dependencies, detectDependencies, exclude } = props;
+    const { imageLayers: layers, repository } = props;
+    return FunctionImage.fromBuild({ baseImage, code, dependencies, detectDependencies, exclude, layers, repository });
   }
   if (props.dependencies) {
     throw new Error(formatProblem(constructPath, { prop: 'dependencies', value: JSON.stringify(props.dependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove dependencies and install them in your Dockerfile' }));
+  }
+  if (props.detectDependencies !== undefined) {
+    throw new Error(formatProblem(constructPath, { prop: 'detectDependencies', value: String(props.detectDependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove detectDependencies' }));
   }
   const dockerfile = props.dockerfile ?? 'Dockerfile';
   const context = props.buildContext ?? (props.dockerfile ? path.dirname(props.dockerfile) : '.');

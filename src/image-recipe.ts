@@ -87,6 +87,12 @@ export const LAYER_CREDENTIALS_SECRET = 'lambda-layer-credentials';
 export const CONTEXT_LAYERS_DIR = 'layers';
 /** How each layer's comment starts in a generated Dockerfile (the summary lists them). */
 export const LAYER_COMMENT_PREFIX = 'layer: ';
+/** Prefix of the comment naming the dependency manifest (the CLI's summary reads it). */
+export const DEPENDENCIES_COMMENT_PREFIX = 'dependencies: ';
+
+function dependenciesComment(deps: NonNullable<RecipeInput['dependencies']>, more = ''): Instruction {
+  return I.comment(`${DEPENDENCIES_COMMENT_PREFIX}${deps.files[0]} (${deps.kind}, ${deps.detected ? 'found in the code directory' : 'the dependencies prop'})${more}`);
+}
 /** Where a publisher image's layer is assembled in its own stage. */
 const LAYER_STAGE_ROOT = '/layer';
 /** The fixed timestamp of layer files and folders (2000-01-01T00:00:00Z), in `touch -t` form. */
@@ -100,8 +106,11 @@ export interface RecipeInput {
   /** Image environment the layers need (wrapper script, runtime hooks). */
   readonly layerEnvironment?: Record<string, string>;
   readonly ric?: RicRecipe;
-  /** Dependency manifest: its kind and the file names copied into `deps/` (manifest first). */
-  readonly dependencies?: { readonly kind: DependencyKind; readonly files: readonly string[] };
+  /**
+   * Dependency manifest: its kind, the file names copied into `deps/` (manifest first), and
+   * whether it was found in the code directory (else given as `dependencies`).
+   */
+  readonly dependencies?: { readonly kind: DependencyKind; readonly files: readonly string[]; readonly detected?: boolean };
   readonly image?: ImageSettings;
 }
 
@@ -185,7 +194,7 @@ function awsBaseRecipe(input: RecipeInput): DockerfileModel {
   if (input.dependencies) {
     const { kind, files } = input.dependencies;
     instructions.push(
-      I.comment('Dependencies: their own layer, before the code, so a code change does not reinstall them.'),
+      dependenciesComment(input.dependencies, ': their own layer, before the code, so a code change does not reinstall them.'),
       I.copy(files.map(f => `${CONTEXT_DEPS_DIR}/${f}`), `${TASK_ROOT}/`),
     );
     if (kind === 'bundler') {
@@ -212,7 +221,7 @@ function ricRecipe(input: RecipeInput, ric: RicRecipe): DockerfileModel {
   }
   if (input.dependencies) {
     const { kind, files } = input.dependencies;
-    build.push(I.copy(files.map(f => `${CONTEXT_DEPS_DIR}/${f}`), `${workdir}/`));
+    build.push(dependenciesComment(input.dependencies), I.copy(files.map(f => `${CONTEXT_DEPS_DIR}/${f}`), `${workdir}/`));
     if (kind === 'bundler') {
       build.push(I.env({ BUNDLE_PATH: `${FUNCTION_DIR}/vendor/bundle` }));
     }

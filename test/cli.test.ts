@@ -53,6 +53,19 @@ describe('summary', () => {
     expect(text).toMatch(/Functions\/Plain\n(.*\n)* {2}repository {4}cdk-hnb659fds-container-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\} \(tag [0-9a-f]{64}\)/);
   });
 
+  test('prints which dependency manifest each generated image installs, and where it came from', () => {
+    const { app, stack } = newStack();
+    new LambdaContainerFunction(stack, 'Found', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '', 'requirements.txt': 'boto3\n' }), cmd: ['app.h'] });
+    const explicit = tempTree({ 'app.py': '', 'req/requirements.txt': 'boto3\n' });
+    new LambdaContainerFunction(stack, 'Given', { baseImage: BaseImage.python('3.13'), code: explicit, dependencies: path.join(explicit, 'req', 'requirements.txt'), cmd: ['app.h'] });
+    new LambdaContainerFunction(stack, 'None', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'n.py': '' }), cmd: ['n.h'] });
+    const dir = app.synth().directory;
+    const text = summarize(dir, dir);
+    expect(text).toMatch(/TestStack\/Found[0-9A-F]*\n {2}image source {2}.*\n {2}dependencies {2}requirements\.txt \(pip, found in the code directory\)\n/);
+    expect(text).toMatch(/TestStack\/Given[0-9A-F]*\n {2}image source {2}.*\n {2}dependencies {2}requirements\.txt \(pip, the dependencies prop\)\n/);
+    expect(text).toMatch(/TestStack\/None[0-9A-F]*\n {2}image source {2}.*\n {2}architecture/);
+  });
+
   test('the CLI rejects unknown commands with usage', async () => {
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await main(['frobnicate'])).toBe(1);

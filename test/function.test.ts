@@ -13,6 +13,7 @@ import { assetHashSerializer, newStack, tempTree } from './util';
 import { BaseImage, FunctionImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
 
 const PY_CODE = { 'app.py': 'def handler(event, context):\n    return {"ok": True}\n' };
+const NODE_CODE = { 'index.mjs': 'export const handler = async () => ({ ok: true });\n' };
 
 function pythonProject(): { code: string; requirements: string } {
   const dir = tempTree({ ...Object.fromEntries(Object.entries(PY_CODE).map(([k, v]) => [`src/${k}`, v])), 'src/requirements.txt': 'pillow==11.0.0\n' });
@@ -312,7 +313,7 @@ describe('validation', () => {
 
   test('throws when a handler image gets no cmd', () => {
     const { stack } = newStack();
-    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.nodejs('22'), code: pythonProject().code }))
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.nodejs('22'), code: tempTree(NODE_CODE) }))
       .toThrow(/TestStack\/Fn: invalid cmd \(missing\).*Fix: set cmd to the handler, e\.g\. cmd: \['index\.handler'\]/);
   });
 
@@ -353,6 +354,94 @@ describe('validation', () => {
   });
 });
 
+describe('dependency manifests found in the code directory', () => {
+  /** The generated Dockerfile of the stack's only image. */
+  function dockerfileOf(app: import('aws-cdk-lib').App): { dockerfile: string; files: string[] } {
+    const [image] = Object.values(dockerImages(app));
+    const root = path.join(app.outdir, image.source.directory);
+    return { dockerfile: fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8'), files: listFiles(root) };
+  }
+
+  test('requirements.txt beside the handler is installed before the code, as the dependencies prop would', () => {
+    const found = newStack();
+    const { code, requirements } = pythonProject();
+    new LambdaContainerFunction(found.stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'] });
+    const explicit = newStack();
+    new LambdaContainerFunction(explicit.stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, dependencies: requirements, cmd: ['app.handler'] });
+    const a = dockerfileOf(found.app);
+    const b = dockerfileOf(explicit.app);
+    expect(a.dockerfile).toMatch(/^# dependencies: requirements\.txt \(pip, found in the code directory\)/m);
+    expect(a.dockerfile).toMatch(/COPY deps\/requirements\.txt \$\{LAMBDA_TASK_ROOT\}\/\nRUN pip install .* -r "\$\{LAMBDA_TASK_ROOT\}\/requirements\.txt"\n(.*\n)*COPY code\//);
+    // The same image but for the comment that says where the manifest came from.
+    expect(a.dockerfile.replace('found in the code directory', 'the dependencies prop')).toBe(b.dockerfile);
+    expect(a.files).toEqual(b.files);
+  });
+
+  test('package.json with its lockfile is installed with npm ci on a Node.js base; without dependencies it is only code', () => {
+    const withDeps = newStack();
+    const code = tempTree({ ...NODE_CODE, 'package.json': '{"dependencies":{"left-pad":"1.3.0"}}', 'package-lock.json': '{"lockfileVersion":3}' });
+    new LambdaContainerFunction(withDeps.stack, 'Fn', { baseImage: BaseImage.nodejs('22'), code, cmd: ['index.handler'] });
+    const { dockerfile, files } = dockerfileOf(withDeps.app);
+    expect(dockerfile).toMatch(/# dependencies: package\.json \(npm, found in the code directory\)/);
+    expect(files).toEqual(expect.arrayContaining(['deps/package.json', 'deps/package-lock.json']));
+    const plain = newStack();
+    new LambdaContainerFunction(plain.stack, 'Fn', { baseImage: BaseImage.nodejs('22'), code: tempTree({ ...NODE_CODE, 'package.json': '{"type":"module"}' }), cmd: ['index.handler'] });
+    expect(dockerfileOf(plain.app).dockerfile).not.toMatch(/deps\//);
+  });
+
+  test('detectDependencies: false copies the manifest with the code and installs nothing', () => {
+    const { app, stack } = newStack();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: pythonProject().code, cmd: ['app.handler'], detectDependencies: false });
+    const { dockerfile, files } = dockerfileOf(app);
+    expect(dockerfile).not.toMatch(/pip install|deps\//);
+    expect(files).toEqual(['Dockerfile', 'code/app.py', 'code/requirements.txt']);
+  });
+
+  test('a manifest of another language than the base image\'s is an error that names the file and the fixes', () => {
+    const { stack } = newStack();
+    const code = tempTree({ ...NODE_CODE, 'requirements.txt': 'boto3\n' });
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.nodejs('22'), code, cmd: ['index.handler'] }))
+      .toThrow(/^TestStack\/Fn: invalid code ".*": it holds requirements\.txt, a pip manifest for python, and the base image is nodejs: it would be copied and not installed\. Fix: move requirements\.txt out of the code directory, add it to exclude, use a python base image, or set detectDependencies: false\.$/);
+    // Each fix named there works.
+    expect(() => new LambdaContainerFunction(stack, 'Excluded', { baseImage: BaseImage.nodejs('22'), code, cmd: ['index.handler'], exclude: ['requirements.txt'] })).not.toThrow();
+    expect(() => new LambdaContainerFunction(stack, 'Off', { baseImage: BaseImage.nodejs('22'), code, cmd: ['index.handler'], detectDependencies: false })).not.toThrow();
+  });
+
+  test('a package.json with dependencies and no lockfile is an error; so is a yarn.lock', () => {
+    const { stack } = newStack();
+    const pkg = '{"dependencies":{"left-pad":"1.3.0"}}';
+    expect(() => new LambdaContainerFunction(stack, 'A', { baseImage: BaseImage.nodejs('22'), code: tempTree({ ...NODE_CODE, 'package.json': pkg }), cmd: ['index.handler'] }))
+      .toThrow(/TestStack\/A: invalid code .*its package\.json is not installable: it declares dependencies and has no package-lock\.json.*Fix: run `npm install` in the code directory/);
+    expect(() => new LambdaContainerFunction(stack, 'B', { baseImage: BaseImage.nodejs('22'), code: tempTree({ ...NODE_CODE, 'package.json': pkg, 'yarn.lock': '' }), cmd: ['index.handler'] }))
+      .toThrow(/TestStack\/B: invalid code .*its lockfile is yarn\.lock.*Fix: add a package-lock\.json/);
+  });
+
+  test('detectDependencies with your own Dockerfile or an existing image is an error', () => {
+    const { stack } = newStack();
+    const dir = tempTree({ 'Dockerfile': 'FROM public.ecr.aws/lambda/python:3.13\n', 'app.py': '' });
+    expect(() => new LambdaContainerFunction(stack, 'Own', { buildContext: dir, cmd: ['app.handler'], detectDependencies: false }))
+      .toThrow(/TestStack\/Own: invalid detectDependencies false: your own Dockerfile installs its dependencies itself/);
+    const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: pythonProject().code });
+    expect(() => new LambdaContainerFunction(stack, 'Shared', { image, cmd: ['app.handler'], detectDependencies: true }))
+      .toThrow(/TestStack\/Shared: invalid detectDependencies \(set\): these props describe a build/);
+  });
+
+  test('pyproject.toml without requirements.txt is a warning with the export commands', () => {
+    const { stack } = newStack();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ ...PY_CODE, 'pyproject.toml': '[project]\ndependencies = ["boto3"]\n' }), cmd: ['app.handler'] });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('has pyproject\\.toml and no requirements\\.txt: its dependencies are not installed.*uv export.*cdk-lambda-container:dependenciesNotInstalled'));
+  });
+
+  test('an alternative base with a RIC detects the RIC\'s language; a custom runtime detects nothing', () => {
+    const ric = newStack();
+    new LambdaContainerFunction(ric.stack, 'Fn', { baseImage: BaseImage.fromRegistry('python:3.13-slim', { ric: RuntimeInterfaceClient.python() }), code: pythonProject().code, cmd: ['app.handler'] });
+    expect(dockerfileOf(ric.app).dockerfile).toMatch(/# dependencies: requirements\.txt \(pip, found in the code directory\)\nCOPY deps\/requirements\.txt \/function\//);
+    const custom = newStack();
+    new LambdaContainerFunction(custom.stack, 'Fn', { baseImage: BaseImage.providedAl2023(), code: tempTree({ 'bootstrap': '#!/bin/sh\n', 'requirements.txt': 'x' }), entrypoint: ['/var/task/bootstrap'] });
+    expect(dockerfileOf(custom.app).dockerfile).not.toMatch(/deps\//);
+  });
+});
+
 describe('deprecation warnings', () => {
   test('warns at synth for a deprecated runtime with the date and the replacement', () => {
     const { stack } = newStack();
@@ -363,7 +452,7 @@ describe('deprecation warnings', () => {
 
   test('warns ahead of a deprecation and stays silent for current runtimes', () => {
     const { stack } = newStack();
-    new LambdaContainerFunction(stack, 'Soon', { baseImage: BaseImage.nodejs('22'), code: pythonProject().code, cmd: ['index.handler'] });
+    new LambdaContainerFunction(stack, 'Soon', { baseImage: BaseImage.nodejs('22'), code: tempTree(NODE_CODE), cmd: ['index.handler'] });
     new LambdaContainerFunction(stack, 'Current', { baseImage: BaseImage.python('3.13'), code: pythonProject().code, cmd: ['app.handler'] });
     Annotations.fromStack(stack).hasWarning('/TestStack/Soon', Match.stringLikeRegexp('will be deprecated by AWS Lambda on 2027-04-30'));
     Annotations.fromStack(stack).hasNoWarning('/TestStack/Current', Match.anyValue());

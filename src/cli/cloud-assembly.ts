@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../image-recipe';
+import { DEPENDENCIES_COMMENT_PREFIX, GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../image-recipe';
 
 /** A container-image function found in a cloud assembly. */
 export interface ImageFunction {
@@ -127,13 +127,14 @@ export function findFunction(assemblyDir: string, name: string): ImageFunction {
 }
 
 /** The FROM line of the final stage of a Dockerfile, whether this library generated it, and its extension layers. */
-export function describeDockerfile(file: string): { finalFrom?: string; generated: boolean; layers: string[] } {
+export function describeDockerfile(file: string): { finalFrom?: string; generated: boolean; layers: string[]; dependencies?: string } {
   if (!fs.existsSync(file)) return { generated: false, layers: [] };
   const text = fs.readFileSync(file, 'utf8');
   const froms = [...text.matchAll(/^FROM\s+(?:--platform=\S+\s+)?(\S+)/gim)].map(m => m[1]);
   const generated = text.startsWith(`# ${GENERATED_HEADER}`);
   const layers = generated ? [...text.matchAll(new RegExp(`^# ${LAYER_COMMENT_PREFIX}(.*)$`, 'gm'))].map(m => m[1]) : [];
-  return { finalFrom: froms[froms.length - 1], generated, layers };
+  const dependencies = generated ? new RegExp(`^# ${DEPENDENCIES_COMMENT_PREFIX}(\\S+ \\([^)]*\\))`, 'm').exec(text)?.[1] : undefined;
+  return { finalFrom: froms[froms.length - 1], generated, layers, dependencies };
 }
 
 function readJson(file: string): any {

@@ -21,8 +21,9 @@ function describe(fn: ImageFunction, cwd: string): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
   if (fn.asset) {
     const dockerfile = path.join(fn.asset.directory, fn.asset.dockerFile);
-    const { finalFrom, generated, layers } = describeDockerfile(dockerfile);
+    const { finalFrom, generated, layers, dependencies } = describeDockerfile(dockerfile);
     rows.push(['image source', `${generated ? 'generated Dockerfile' : 'your Dockerfile'}, FROM ${finalFrom ?? '?'}`]);
+    if (dependencies) rows.push(['dependencies', dependencies]);
     if (layers.length > 0) rows.push(['image layers', layers.join(', ')]);
     rows.push(['architecture', `${fn.architecture} (build platform ${fn.asset.platform ?? 'unset'})`]);
     rows.push(['ImageConfig', imageConfig(fn)]);

@@ -9,6 +9,7 @@ RUN mkdir -p /ric /function \
     && npm install --prefix /ric --no-audit --no-fund aws-lambda-ric@3.3.0 \
     && npm cache clean --force
 WORKDIR /function
+# dependencies: package.json (npm, the dependencies prop)
 COPY deps/package.json deps/package-lock.json /function/
 RUN npm ci --omit=dev --no-audit --no-fund \
     && npm cache clean --force

@@ -4,6 +4,7 @@ FROM python:3.12-slim AS build
 # Build stage: the python Runtime Interface Client and the dependencies; compilers and caches stay here.
 RUN pip install --no-cache-dir --target "/function" awslambdaric==3.1.1
 WORKDIR /function
+# dependencies: requirements.txt (pip, the dependencies prop)
 COPY deps/requirements.txt /function/
 RUN pip install --no-cache-dir --target "/function" -r "/function/requirements.txt"
 

@@ -14,7 +14,7 @@ COPY layers/1-<hash>/ /
 # layer: wrapperScript(wrapper.sh)
 COPY layers/2-<hash>/ /
 WORKDIR ${LAMBDA_TASK_ROOT}
-# Dependencies: their own layer, before the code, so a code change does not reinstall them.
+# dependencies: requirements.txt (pip, the dependencies prop): their own layer, before the code, so a code change does not reinstall them.
 COPY deps/requirements.txt ${LAMBDA_TASK_ROOT}/
 RUN pip install --no-cache-dir --target "${LAMBDA_TASK_ROOT}" -r "${LAMBDA_TASK_ROOT}/requirements.txt"
 # Function code: the most volatile layer, last.
