@@ -3,9 +3,10 @@
  * base images, pushed to a local registry, and invoked under the Runtime Interface Emulator
  * through the package's own CLI code. Needs `scripts/e2e/setup.sh` (run by `npx projen e2e`).
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { engine, engineEnv, HOST_ARCH, HOST_PLATFORM_ARCH, REGISTRY, registryConfig, registryManifest, synth } from './helpers';
+import { engine, engineEnv, HOST_ARCH, HOST_PLATFORM_ARCH, REGISTRY, registryConfig, registryManifest, REPO, synth } from './helpers';
 import { ExampleStack } from '../examples/app';
 import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
 import { buildFunction } from '../src/cli/build';
@@ -62,6 +63,26 @@ describe('pushed images are single-architecture image manifests (never an index)
       expect(manifest.manifests).toBeUndefined();
       expect(['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.oci.image.manifest.v1+json']).toContain(manifest.mediaType ?? 'application/vnd.oci.image.manifest.v1+json');
       expect(registryConfig(repo, hash, env)).toMatchObject({ architecture: HOST_PLATFORM_ARCH, os: 'linux' });
+    }
+  });
+});
+
+describe('runtime interface clients stay slim', () => {
+  test('each RIC adds at most 10 MB to the image it runs in (its build tree stays in the build stage)', () => {
+    // The final image minus its base: the RIC plus a few kB of handler code (no dependencies).
+    const imageBytes = (ref: string) => Number(engine(['image', 'inspect', '--format', '{{.Size}}', ref], env).trim());
+    const added: Record<string, number> = {};
+    for (const [fn, base, ric] of [['Greeter', 'docker.io/library/node:22-bookworm-slim', 'aws-lambda-ric'], ['PythonRic', 'docker.io/library/python:3.13-slim', 'awslambdaric']]) {
+      const { tag } = buildFunction(assembly, fn, { engine: 'podman', quiet: true });
+      added[ric] = imageBytes(tag) - imageBytes(base);
+    }
+    const report = Object.fromEntries(Object.entries(added).map(([ric, bytes]) => [ric, { bytes, megabytes: +(bytes / 1e6).toFixed(2) }]));
+    fs.mkdirSync(path.join(REPO, 'test-reports'), { recursive: true });
+    fs.writeFileSync(path.join(REPO, 'test-reports', 'ric-sizes.json'), JSON.stringify(report, undefined, 2));
+    console.log(`bytes each RIC adds to its image: ${JSON.stringify(report)}`);
+    for (const bytes of Object.values(added)) {
+      expect(bytes).toBeGreaterThan(0);
+      expect(bytes).toBeLessThanOrEqual(10e6);
     }
   });
 });

@@ -7,7 +7,10 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 RUN mkdir -p /ric /function \
     && npm install --prefix /ric --no-audit --no-fund aws-lambda-ric@3.3.0 \
-    && npm cache clean --force
+    && npm cache clean --force \
+    && rm -rf /ric/node_modules/aws-lambda-ric/deps \
+    && find /ric/node_modules -mindepth 1 -maxdepth 1 ! -name aws-lambda-ric ! -name .bin -exec rm -rf {} + \
+    && find /ric/node_modules/.bin -mindepth 1 ! -name aws-lambda-ric -delete
 WORKDIR /function
 # dependencies: package.json (npm, the dependencies prop)
 COPY deps/package.json deps/package-lock.json /function/
