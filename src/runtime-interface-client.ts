@@ -117,7 +117,7 @@ export class RuntimeInterfaceClient {
         // ${FUNCTION_DIR} too: the final stage copies it, and without dependencies nothing else creates it.
         I.run(`mkdir -p ${ricDir} ${FUNCTION_DIR}`, `npm install --prefix ${ricDir} --no-audit --no-fund aws-lambda-ric@${options.version ?? '3.3.0'}`, 'npm cache clean --force',
           // Only what runs reaches the final stage: the native addon is built into dist/; the C++
-          // sources it was built from (deps/, ~150 MB) and the package's build-time dependencies
+          // sources it was built from (deps/, 155 MB) and the package's build-time dependencies
           // (node-gyp and node-addon-api, with their tree) stay here.
           `rm -rf ${ricDir}/node_modules/aws-lambda-ric/deps`,
           `find ${ricDir}/node_modules -mindepth 1 -maxdepth 1 ! -name aws-lambda-ric ! -name .bin -exec rm -rf {} +`,
