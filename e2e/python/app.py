@@ -1,4 +1,4 @@
-"""A CDK app in Python on the jsii binding of cdk-lambda-container (e2e/python-binding.e2e.ts):
+"""A CDK app in Python on the jsii binding of cdk-lambda-container (e2e/bindings.e2e.ts):
 a SharedImageRepository in its own stack, and an arm64 function on the AWS Python base image with
 an extension layer and its image routed into that repository. The same app in TypeScript is in
 the test; both must synthesize the same templates.
@@ -21,16 +21,16 @@ from cdk_lambda_container import (
 examples, outdir = sys.argv[1], sys.argv[2]
 app = cdk.App(outdir=outdir, default_stack_synthesizer=SharedImageRepositorySynthesizer())
 
-images = cdk.Stack(app, "PythonImages")
+images = cdk.Stack(app, "BindingImages")
 repository = SharedImageRepository(
     images,
     "Repository",
-    repository_name="python-binding",
+    repository_name="binding",
     removal_policy=cdk.RemovalPolicy.DESTROY,
     empty_on_delete=True,
 )
 
-functions = cdk.Stack(app, "PythonFunctions")
+functions = cdk.Stack(app, "BindingFunctions")
 LambdaContainerFunction(
     functions,
     "ListOrders",
