@@ -432,6 +432,20 @@ describe('dependency manifests found in the code directory', () => {
     Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('has pyproject\\.toml and no requirements\\.txt: its dependencies are not installed.*uv export.*cdk-lambda-container:dependenciesNotInstalled'));
   });
 
+  test('a Gemfile on the Ruby base image and a go.mod with the Go build are found too', () => {
+    const ruby = newStack();
+    new LambdaContainerFunction(ruby.stack, 'Fn', { baseImage: BaseImage.ruby('3.4'), code: tempTree({ 'app.rb': '', 'Gemfile': 'source "https://rubygems.org"\n', 'Gemfile.lock': '' }), cmd: ['app.handler'] });
+    const rubyImage = dockerfileOf(ruby.app);
+    expect(rubyImage.dockerfile).toMatch(/# dependencies: Gemfile \(bundler, found in the code directory\)(.*\n)*RUN bundle config set --local deployment true/);
+    expect(rubyImage.files).toEqual(expect.arrayContaining(['deps/Gemfile', 'deps/Gemfile.lock']));
+    const go = newStack();
+    new LambdaContainerFunction(go.stack, 'Fn', {
+      baseImage: BaseImage.fromRegistry('debian:bookworm-slim', { ric: RuntimeInterfaceClient.go() }),
+      code: tempTree({ 'main.go': 'package main\n', 'go.mod': 'module example.com/fn\n', 'go.sum': '' }),
+    });
+    expect(dockerfileOf(go.app).dockerfile).toMatch(/# dependencies: go\.mod \(go, found in the code directory\)\nCOPY deps\/go\.mod deps\/go\.sum /);
+  });
+
   test('an alternative base with a RIC detects the RIC\'s language; a custom runtime detects nothing', () => {
     const ric = newStack();
     new LambdaContainerFunction(ric.stack, 'Fn', { baseImage: BaseImage.fromRegistry('python:3.13-slim', { ric: RuntimeInterfaceClient.python() }), code: pythonProject().code, cmd: ['app.handler'] });
