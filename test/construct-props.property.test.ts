@@ -1,17 +1,31 @@
 /**
- * Property: random props of LambdaContainerFunction never fail with anything but this library's
- * own validation errors (`<path>: invalid <prop> <value>: <why>. Fix: <fix>.`), and every accepted
- * combination synthesizes an image function that says what the props asked for.
+ * Property: random props of LambdaContainerFunction and SharedImageRepository never fail with
+ * anything but this library's own validation errors (`<path>: invalid <prop> <value>: <why>.
+ * Fix: <fix>.`), and every accepted combination synthesizes what the props asked for.
  */
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import fc from 'fast-check';
 import { newStack, tempTree } from './util';
-import { BaseImage, LambdaContainerFunction } from '../src';
+import { BaseImage, LambdaContainerFunction, SharedImageRepository } from '../src';
 
-const OUR_ERROR = /^TestStack\/Fn: invalid \S+( \S+)*? .+: .+\. Fix: .+\.$/s;
 const CDK_VALIDATION_HEADER = 'Validation failed with the following errors:';
+
+/**
+ * Every line of an error is one of our problems for the construct at `path`: thrown by the
+ * construct, or (what can still change after construction, such as addEnvironment) reported by
+ * its node validation at synth, which aws-cdk-lib prefixes with a header and the construct path.
+ */
+function expectOwnProblems(err: unknown, path: string): void {
+  const message = String((err as Error).message);
+  const deferred = message.startsWith(CDK_VALIDATION_HEADER);
+  const lines = deferred
+    ? message.slice(CDK_VALIDATION_HEADER.length).trim().split('\n').map(l => l.trim().replace(`[${path}] `, ''))
+    : message.split('\n');
+  const ours = new RegExp(`^${path.replace(/\//g, '\\/')}: invalid \\S+( \\S+)*? .+: .+\\. Fix: .+\\.$`, 's');
+  for (const line of lines) expect(line).toMatch(ours);
+}
 
 /** Mostly valid values, sometimes the edges and beyond (the generator must reach both outcomes). */
 const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>) =>
@@ -51,13 +65,7 @@ test('random props synthesize or fail with our own validation error', () => {
       });
       template = Template.fromStack(stack);
     } catch (err) {
-      const message = String((err as Error).message);
-      // One problem per line, each in our format: thrown by the construct, or (limits that
-      // addEnvironment can still change) reported by its node validation at synth, which
-      // aws-cdk-lib prefixes with a header and the construct path.
-      const deferred = message.startsWith(CDK_VALIDATION_HEADER);
-      const lines = deferred ? message.slice(CDK_VALIDATION_HEADER.length).trim().split('\n').map(l => l.replace(/^\s*\[TestStack\/Fn\] /, '')) : message.split('\n');
-      for (const line of lines) expect(line).toMatch(OUR_ERROR);
+      expectOwnProblems(err, 'TestStack/Fn');
       outcomes.refused++;
       return;
     }
@@ -70,6 +78,49 @@ test('random props synthesize or fail with our own validation error', () => {
   }), { numRuns: 300, seed: 20261202 });
   console.log(`function props property: ${JSON.stringify(outcomes)}`);
   // Both outcomes occur: the generator reaches valid and invalid props.
+  expect(outcomes.synthesized).toBeGreaterThan(20);
+  expect(outcomes.refused).toBeGreaterThan(20);
+});
+
+const repositoryProps = fc.record({
+  repositoryName: mostly(fc.stringMatching(/^[a-z0-9]{2,8}([._/-][a-z0-9]{1,8}){0,2}$/), fc.oneof(fc.string({ maxLength: 10 }), fc.constant('UPPER'), fc.constant('a'.repeat(257)))),
+  keepImagesPerFunction: mostly(fc.integer({ min: 1, max: 100 }), fc.integer({ min: -3, max: 0 })),
+  expireUntaggedDays: mostly(fc.integer({ min: 1, max: 365 }), fc.constant(0.5)),
+  pullAccounts: mostly(fc.array(fc.stringMatching(/^[0-9]{12}$/), { maxLength: 2 }), fc.constant(['12345'])),
+  destroy: fc.boolean(),
+  emptyOnDelete: fc.option(fc.boolean(), { nil: undefined }),
+  imageScanOnPush: fc.option(fc.boolean(), { nil: undefined }),
+});
+
+test('random SharedImageRepository props synthesize or fail with our own validation error', () => {
+  const outcomes = { synthesized: 0, refused: 0 };
+  fc.assert(fc.property(repositoryProps, p => {
+    const { stack } = newStack();
+    let template: Template;
+    try {
+      new SharedImageRepository(stack, 'Repository', {
+        repositoryName: p.repositoryName,
+        keepImagesPerFunction: p.keepImagesPerFunction,
+        expireUntaggedAfter: p.expireUntaggedDays === undefined ? undefined : Duration.days(p.expireUntaggedDays),
+        pullAccounts: p.pullAccounts,
+        removalPolicy: p.destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+        emptyOnDelete: p.emptyOnDelete,
+        imageScanOnPush: p.imageScanOnPush,
+      });
+      template = Template.fromStack(stack);
+    } catch (err) {
+      expectOwnProblems(err, 'TestStack/Repository');
+      outcomes.refused++;
+      return;
+    }
+    outcomes.synthesized++;
+    const [repo] = Object.values<any>(template.findResources('AWS::ECR::Repository'));
+    expect(repo.Properties.ImageTagMutability).toBe('IMMUTABLE');
+    expect(repo.Properties.ImageScanningConfiguration).toEqual({ ScanOnPush: p.imageScanOnPush ?? true });
+    if (p.repositoryName !== undefined) expect(repo.Properties.RepositoryName).toBe(p.repositoryName);
+    expect(repo.DeletionPolicy).toBe(p.destroy ? 'Delete' : 'Retain');
+  }), { numRuns: 200, seed: 20261202 });
+  console.log(`repository props property: ${JSON.stringify(outcomes)}`);
   expect(outcomes.synthesized).toBeGreaterThan(20);
   expect(outcomes.refused).toBeGreaterThan(20);
 });
