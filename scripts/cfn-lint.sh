@@ -17,4 +17,12 @@ mapfile -t assertions < <(grep -l '"Resources"' integ/*.snapshot/*DeployAssert*.
 # integ-tests-alpha's assertion stacks: its invokeFunction policy names `lambda:Invoke` beside
 # `lambda:InvokeFunction` (W3037: not an IAM action); everything else is checked.
 [ "${#assertions[@]}" -eq 0 ] || "$VENV/bin/cfn-lint" --ignore-checks W3005 W3037 -- "${assertions[@]}"
-echo "cfn-lint: $(( ${#templates[@]} + ${#assertions[@]} )) template(s), no findings"
+# A bounded sample of the templates the property tests accepted (test/construct-props.property.test.ts
+# writes them when jest runs, before this task in `npx projen test`).
+mapfile -t sampled < <(ls .tmp/property-templates/*.template.json 2>/dev/null || true)
+if [ "${CI:-}" = true ] && [ "${#sampled[@]}" -eq 0 ]; then
+  echo "cfn-lint: no property-test templates in .tmp/property-templates (jest runs first in npx projen test)" >&2
+  exit 1
+fi
+[ "${#sampled[@]}" -eq 0 ] || "$VENV/bin/cfn-lint" --ignore-checks W3005 -- "${sampled[@]}"
+echo "cfn-lint: $(( ${#templates[@]} + ${#assertions[@]} )) snapshot template(s) and ${#sampled[@]} property-test template(s), no findings"

@@ -3,6 +3,8 @@
  * anything but this library's own validation errors (`<path>: invalid <prop> <value>: <why>.
  * Fix: <fix>.`), and every accepted combination synthesizes what the props asked for.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +13,15 @@ import { newStack, tempTree } from './util';
 import { BaseImage, LambdaContainerFunction, SharedImageRepository } from '../src';
 
 const CDK_VALIDATION_HEADER = 'Validation failed with the following errors:';
+
+/** A bounded sample of accepted templates, which `npx projen lint:cfn` (after jest) runs cfn-lint on. */
+const SAMPLE_DIR = path.join(__dirname, '..', '.tmp', 'property-templates');
+const SAMPLE_SIZE = 8;
+fs.rmSync(SAMPLE_DIR, { recursive: true, force: true });
+fs.mkdirSync(SAMPLE_DIR, { recursive: true });
+function sample(name: string, n: number, template: Template): void {
+  if (n <= SAMPLE_SIZE) fs.writeFileSync(path.join(SAMPLE_DIR, `${name}-${n}.template.json`), JSON.stringify(template.toJSON(), undefined, 1));
+}
 
 /**
  * Every line of an error is one of our problems for the construct at `path`: thrown by the
@@ -70,6 +81,7 @@ test('random props synthesize or fail with our own validation error', () => {
       return;
     }
     outcomes.synthesized++;
+    sample('function', outcomes.synthesized, template);
     const fn = Object.values<any>(template.findResources('AWS::Lambda::Function')).find(r => r.Properties.PackageType === 'Image');
     expect(fn.Properties.Architectures).toEqual([p.arm64 ? 'arm64' : 'x86_64']);
     if (p.memorySize !== undefined) expect(fn.Properties.MemorySize).toBe(p.memorySize);
@@ -114,6 +126,7 @@ test('random SharedImageRepository props synthesize or fail with our own validat
       return;
     }
     outcomes.synthesized++;
+    sample('repository', outcomes.synthesized, template);
     const [repo] = Object.values<any>(template.findResources('AWS::ECR::Repository'));
     expect(repo.Properties.ImageTagMutability).toBe('IMMUTABLE');
     expect(repo.Properties.ImageScanningConfiguration).toEqual({ ScanOnPush: p.imageScanOnPush ?? true });
