@@ -28,13 +28,13 @@ function sample(name: string, n: number, template: Template): void {
  * construct, or (what can still change after construction, such as addEnvironment) reported by
  * its node validation at synth, which aws-cdk-lib prefixes with a header and the construct path.
  */
-function expectOwnProblems(err: unknown, path: string): void {
+function expectOwnProblems(err: unknown, constructPath: string): void {
   const message = String((err as Error).message);
   const deferred = message.startsWith(CDK_VALIDATION_HEADER);
   const lines = deferred
-    ? message.slice(CDK_VALIDATION_HEADER.length).trim().split('\n').map(l => l.trim().replace(`[${path}] `, ''))
+    ? message.slice(CDK_VALIDATION_HEADER.length).trim().split('\n').map(l => l.trim().replace(`[${constructPath}] `, ''))
     : message.split('\n');
-  const ours = new RegExp(`^${path.replace(/\//g, '\\/')}: invalid \\S+( \\S+)*? .+: .+\\. Fix: .+\\.$`, 's');
+  const ours = new RegExp(`^${constructPath.replace(/\//g, '\\/')}: invalid \\S+( \\S+)*? .+: .+\\. Fix: .+\\.$`, 's');
   for (const line of lines) expect(line).toMatch(ours);
 }
 
