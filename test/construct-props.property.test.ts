@@ -19,8 +19,35 @@ const SAMPLE_DIR = path.join(__dirname, '..', '.tmp', 'property-templates');
 const SAMPLE_SIZE = 8;
 fs.rmSync(SAMPLE_DIR, { recursive: true, force: true });
 fs.mkdirSync(SAMPLE_DIR, { recursive: true });
-function sample(name: string, n: number, template: Template): void {
-  if (n <= SAMPLE_SIZE) fs.writeFileSync(path.join(SAMPLE_DIR, `${name}-${n}.template.json`), JSON.stringify(template.toJSON(), undefined, 1));
+/** Counts what a property's runs came to, and keeps a sample of the accepted templates. */
+class Outcomes {
+  public synthesized = 0;
+  public refused = 0;
+  constructor(private readonly name: string, private readonly constructPath: string) {}
+
+  /** The template `build` synthesizes, or undefined when it was refused with our own problems. */
+  public synthesize(build: () => Template): Template | undefined {
+    let template: Template;
+    try {
+      template = build();
+    } catch (err) {
+      expectOwnProblems(err, this.constructPath);
+      this.refused++;
+      return undefined;
+    }
+    this.synthesized++;
+    if (this.synthesized <= SAMPLE_SIZE) {
+      fs.writeFileSync(path.join(SAMPLE_DIR, `${this.name}-${this.synthesized}.template.json`), JSON.stringify(template.toJSON(), undefined, 1));
+    }
+    return template;
+  }
+
+  /** Both outcomes occur: the generator reaches valid and invalid props. */
+  public expectBoth(): void {
+    console.log(`${this.name} props property: ${JSON.stringify({ synthesized: this.synthesized, refused: this.refused })}`);
+    expect(this.synthesized).toBeGreaterThan(20);
+    expect(this.refused).toBeGreaterThan(20);
+  }
 }
 
 /**
@@ -56,12 +83,11 @@ const props = fc.record({
 
 test('random props synthesize or fail with our own validation error', () => {
   const code = tempTree({ 'app.py': '', 'index.mjs': '', 'bootstrap': '#!/bin/sh\n' });
-  const outcomes = { synthesized: 0, refused: 0 };
+  const outcomes = new Outcomes('function', 'TestStack/Fn');
   fc.assert(fc.property(props, p => {
     const { stack } = newStack();
     const baseImage = p.base === 'python' ? BaseImage.python('3.13') : p.base === 'nodejs' ? BaseImage.nodejs('22') : BaseImage.providedAl2023();
-    let template: Template;
-    try {
+    const template = outcomes.synthesize(() => {
       new LambdaContainerFunction(stack, 'Fn', {
         baseImage,
         code,
@@ -74,24 +100,16 @@ test('random props synthesize or fail with our own validation error', () => {
         environment: p.environment,
         architecture: p.arm64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
       });
-      template = Template.fromStack(stack);
-    } catch (err) {
-      expectOwnProblems(err, 'TestStack/Fn');
-      outcomes.refused++;
-      return;
-    }
-    outcomes.synthesized++;
-    sample('function', outcomes.synthesized, template);
+      return Template.fromStack(stack);
+    });
+    if (!template) return;
     const fn = Object.values<any>(template.findResources('AWS::Lambda::Function')).find(r => r.Properties.PackageType === 'Image');
     expect(fn.Properties.Architectures).toEqual([p.arm64 ? 'arm64' : 'x86_64']);
     if (p.memorySize !== undefined) expect(fn.Properties.MemorySize).toBe(p.memorySize);
     if (p.timeoutSeconds !== undefined) expect(fn.Properties.Timeout).toBe(p.timeoutSeconds);
     if (p.cmd !== undefined && p.cmd.length > 0) expect(fn.Properties.ImageConfig.Command).toEqual(p.cmd);
   }), { numRuns: 300, seed: 20261202 });
-  console.log(`function props property: ${JSON.stringify(outcomes)}`);
-  // Both outcomes occur: the generator reaches valid and invalid props.
-  expect(outcomes.synthesized).toBeGreaterThan(20);
-  expect(outcomes.refused).toBeGreaterThan(20);
+  outcomes.expectBoth();
 });
 
 const repositoryProps = fc.record({
@@ -105,11 +123,10 @@ const repositoryProps = fc.record({
 });
 
 test('random SharedImageRepository props synthesize or fail with our own validation error', () => {
-  const outcomes = { synthesized: 0, refused: 0 };
+  const outcomes = new Outcomes('repository', 'TestStack/Repository');
   fc.assert(fc.property(repositoryProps, p => {
     const { stack } = newStack();
-    let template: Template;
-    try {
+    const template = outcomes.synthesize(() => {
       new SharedImageRepository(stack, 'Repository', {
         repositoryName: p.repositoryName,
         keepImagesPerFunction: p.keepImagesPerFunction,
@@ -119,21 +136,14 @@ test('random SharedImageRepository props synthesize or fail with our own validat
         emptyOnDelete: p.emptyOnDelete,
         imageScanOnPush: p.imageScanOnPush,
       });
-      template = Template.fromStack(stack);
-    } catch (err) {
-      expectOwnProblems(err, 'TestStack/Repository');
-      outcomes.refused++;
-      return;
-    }
-    outcomes.synthesized++;
-    sample('repository', outcomes.synthesized, template);
+      return Template.fromStack(stack);
+    });
+    if (!template) return;
     const [repo] = Object.values<any>(template.findResources('AWS::ECR::Repository'));
     expect(repo.Properties.ImageTagMutability).toBe('IMMUTABLE');
     expect(repo.Properties.ImageScanningConfiguration).toEqual({ ScanOnPush: p.imageScanOnPush ?? true });
     if (p.repositoryName !== undefined) expect(repo.Properties.RepositoryName).toBe(p.repositoryName);
     expect(repo.DeletionPolicy).toBe(p.destroy ? 'Delete' : 'Retain');
   }), { numRuns: 200, seed: 20261202 });
-  console.log(`repository props property: ${JSON.stringify(outcomes)}`);
-  expect(outcomes.synthesized).toBeGreaterThan(20);
-  expect(outcomes.refused).toBeGreaterThan(20);
+  outcomes.expectBoth();
 });
