@@ -1,7 +1,8 @@
 /**
- * Property: random props of LambdaContainerFunction and SharedImageRepository never fail with
- * anything but this library's own validation errors (`<path>: invalid <prop> <value>: <why>.
- * Fix: <fix>.`), and every accepted combination synthesizes what the props asked for.
+ * Property: random props of LambdaContainerFunction and SharedImageRepository, and random
+ * ExtensionImageLayer options, never fail with anything but this library's own validation errors
+ * (`<path>: invalid <prop> <value>: <why>. Fix: <fix>.`), and every accepted combination
+ * synthesizes what the props asked for.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import fc from 'fast-check';
 import { newStack, tempTree } from './util';
-import { BaseImage, LambdaContainerFunction, SharedImageRepository } from '../src';
+import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, SharedImageRepository } from '../src';
 
 const CDK_VALIDATION_HEADER = 'Validation failed with the following errors:';
 
@@ -74,8 +75,8 @@ const props = fc.record({
   memorySize: mostly(fc.integer({ min: 128, max: 10_240 }), fc.oneof(fc.integer({ min: -5, max: 127 }), fc.integer({ min: 10_241, max: 12_000 }))),
   timeoutSeconds: mostly(fc.integer({ min: 1, max: 900 }), fc.constantFrom(0, 901, 3_600)),
   ephemeralMiB: mostly(fc.integer({ min: 512, max: 10_240 }), fc.constantFrom(0, 511, 10_241)),
-  cmd: mostly(fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 3 }), fc.constant([])),
-  entrypoint: mostly(fc.constantFrom(['/var/task/bootstrap'], ['/bin/sh', '-c', 'exec /var/task/bootstrap']), fc.oneof(fc.constant([]), fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 2 }))),
+  cmd: mostly(fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 3 }), fc.constant<string[]>([])),
+  entrypoint: mostly(fc.constantFrom<string[]>(['/var/task/bootstrap'], ['/bin/sh', '-c', 'exec /var/task/bootstrap']), fc.oneof(fc.constant<string[]>([]), fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 2 }))),
   workingDirectory: mostly(fc.constantFrom('/var/task', '/function', '/opt/app'), fc.oneof(fc.string({ maxLength: 12 }), fc.constant('/' + 'a'.repeat(1_001)))),
   environment: mostly(fc.dictionary(envName, fc.string({ maxLength: 16 }), { maxKeys: 3 }), fc.constant({ A: 'x'.repeat(5_000) })),
   arm64: fc.boolean(),
@@ -116,7 +117,7 @@ const repositoryProps = fc.record({
   repositoryName: mostly(fc.stringMatching(/^[a-z0-9]{2,8}([._/-][a-z0-9]{1,8}){0,2}$/), fc.oneof(fc.string({ maxLength: 10 }), fc.constant('UPPER'), fc.constant('a'.repeat(257)))),
   keepImagesPerFunction: mostly(fc.integer({ min: 1, max: 100 }), fc.integer({ min: -3, max: 0 })),
   expireUntaggedDays: mostly(fc.integer({ min: 1, max: 365 }), fc.constant(0.5)),
-  pullAccounts: mostly(fc.array(fc.stringMatching(/^[0-9]{12}$/), { maxLength: 2 }), fc.constant(['12345'])),
+  pullAccounts: mostly(fc.array(fc.stringMatching(/^[0-9]{12}$/), { maxLength: 2 }), fc.constant<string[]>(['12345'])),
   destroy: fc.boolean(),
   emptyOnDelete: fc.option(fc.boolean(), { nil: undefined }),
   imageScanOnPush: fc.option(fc.boolean(), { nil: undefined }),
@@ -144,6 +145,51 @@ test('random SharedImageRepository props synthesize or fail with our own validat
     expect(repo.Properties.ImageScanningConfiguration).toEqual({ ScanOnPush: p.imageScanOnPush ?? true });
     if (p.repositoryName !== undefined) expect(repo.Properties.RepositoryName).toBe(p.repositoryName);
     expect(repo.DeletionPolicy).toBe(p.destroy ? 'Delete' : 'Retain');
+  }), { numRuns: 200, seed: 20261202 });
+  outcomes.expectBoth();
+});
+
+const place = fc.oneof(
+  { arbitrary: fc.constantFrom('/opt', '/opt/extensions', '/opt/python', '/opt/lib/x'), weight: 4 },
+  { arbitrary: fc.constantFrom('/usr/local/bin', '/var/task', 'opt/x', '../opt', '/opt/../etc', '', '/opt/a b'), weight: 1 },
+);
+const layerProps = fc.record({
+  directory: fc.record({ destination: fc.option(place, { nil: undefined }), allowOutsideOpt: fc.option(fc.boolean(), { nil: undefined }), exclude: fc.option(fc.constantFrom<string[]>(['*.md'], ['tests', '*.pyc'], ['[']), { nil: undefined }) }),
+  image: fc.record({
+    uri: fc.constantFrom('public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1', 'example.com/layer@sha256:' + 'a'.repeat(64), 'latest-only', 'UPPER/case:1', ''),
+    source: fc.option(fc.constantFrom('/opt', '/lambda-adapter', 'relative', ''), { nil: undefined }),
+    destination: fc.option(place, { nil: undefined }),
+    allowOutsideOpt: fc.option(fc.boolean(), { nil: undefined }),
+  }),
+  wrapperDestination: fc.option(fc.constantFrom('/opt/wrapper.sh', '/opt/bin/start', 'wrapper.sh', '/usr/local/bin/w', ''), { nil: undefined }),
+});
+
+test('random ExtensionImageLayer options synthesize or fail with our own validation error', () => {
+  const code = tempTree({ 'app.py': '' });
+  const layerDir = tempTree({ 'extensions/ext': '#!/bin/sh\n', 'python/lib.py': '', 'README.md': '' });
+  fs.chmodSync(path.join(layerDir, 'extensions/ext'), 0o755);
+  const wrapper = path.join(tempTree({ 'w.sh': '#!/bin/sh\nexec "$@"\n' }), 'w.sh');
+  const outcomes = new Outcomes('layers', 'TestStack/Fn');
+  fc.assert(fc.property(layerProps, p => {
+    const { stack } = newStack();
+    const template = outcomes.synthesize(() => {
+      new LambdaContainerFunction(stack, 'Fn', {
+        baseImage: BaseImage.python('3.13'),
+        code,
+        cmd: ['app.handler'],
+        imageLayers: [
+          ExtensionImageLayer.fromDirectory(layerDir, p.directory),
+          ExtensionImageLayer.fromImage(p.image.uri, {
+            source: p.image.source, destination: p.image.destination, allowOutsideOpt: p.image.allowOutsideOpt,
+          }),
+          ExtensionImageLayer.wrapperScript(wrapper, { destination: p.wrapperDestination }),
+        ],
+      });
+      return Template.fromStack(stack);
+    });
+    if (!template) return;
+    const fn = Object.values<any>(template.findResources('AWS::Lambda::Function')).find(r => r.Properties.PackageType === 'Image');
+    expect(fn.Properties.PackageType).toBe('Image');
   }), { numRuns: 200, seed: 20261202 });
   outcomes.expectBoth();
 });
