@@ -20,7 +20,7 @@ import { BatchDeleteImageCommand, BatchGetImageCommand, CreateRepositoryCommand,
 import { GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { cdk, cliEnv, clientConfig, EMULATOR, EMULATOR_ACCOUNT, EMULATOR_PORT, ON_EMULATOR, REGION } from './deploy-target';
-import { E2E_DIR, engineEnv, evaluateExpression, HOST_ARCH, png, removeStaleAssetImages, REPO, synth } from './helpers';
+import { E2E_DIR, engineEnv, evaluateExpression, HOST_ARCH, png, REPO, synth } from './helpers';
 import { withHostLoopback, withRuntimeApi } from './lambda-container-shim';
 import { MinistackShim, startMinistackShim } from './ministack-shim';
 import { ExampleStack, ImagesStack } from '../examples/app';
@@ -55,7 +55,6 @@ beforeAll(async () => {
   fs.rmSync(functionsDir, { recursive: true, force: true });
   fs.cpSync(path.join(REPO, 'examples', 'functions'), functionsDir, { recursive: true });
   fs.rmSync(PUSH_LOG, { force: true });
-  removeStaleAssetImages(env);
   if (ON_EMULATOR) shim = await startMinistackShim(EMULATOR);
   assembly = synthesize();
 });

@@ -43,24 +43,6 @@ export function engine(args: string[], env = engineEnv()): string {
   return execFileSync(ENGINE, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
-/**
- * Removes the local `cdkasset-<hash>` images built on other stand-in base images than the
- * current ones (images inherit the stand-ins' `e2e.stand-ins` label). cdk-assets reuses a local
- * image by its asset hash, which does not cover the base image's digest: without this, a deploy
- * after the stand-ins were rebuilt pushes images on the old bases, which a fresh machine never
- * does (README, Troubleshooting). Returns the names it removed.
- */
-export function removeStaleAssetImages(env = engineEnv()): string[] {
-  interface Listed { Id: string; Names?: string[]; Labels?: Record<string, string> }
-  const current = engine(['image', 'inspect', '--format', '{{index .Labels "e2e.stand-ins"}}', 'localhost/e2e-base:bookworm'], env).trim();
-  const images: Listed[] = JSON.parse(engine(['images', '--format', 'json'], env));
-  const stale = images.filter(i => (i.Names ?? []).some(n => n.startsWith('localhost/cdkasset-'))
-    && i.Labels?.['e2e.stand-ins'] !== undefined && i.Labels['e2e.stand-ins'] !== current);
-  const ids = [...new Set(stale.map(i => i.Id))];
-  if (ids.length > 0) engine(['rmi', '--force', ...ids], env);
-  return [...new Set(stale.flatMap(i => i.Names ?? []))];
-}
-
 /** The raw manifest of an image in the local registry, as the registry serves it. */
 export interface RawManifest {
   readonly mediaType?: string;

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { cliEnv, clientConfig, EMULATOR_ACCOUNT, ON_EMULATOR, Ran, REGION, runCli } from './deploy-target';
-import { removeStaleAssetImages, REPO } from './helpers';
+import { REPO } from './helpers';
 
 const cfn = new CloudFormationClient(clientConfig);
 const env = { ...cliEnv(), TS_NODE_PROJECT: 'integ/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' };
@@ -54,7 +54,6 @@ async function stackExists(name: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  removeStaleAssetImages();
   // Bootstrapped as a user does, from a directory without an app.
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-e2e-bootstrap-'));
   const out = await runCli('cdk', ['bootstrap', ...(ON_EMULATOR ? [`aws://${EMULATOR_ACCOUNT}/${REGION}`] : []), '--no-notices'], { env, cwd });

@@ -12,7 +12,7 @@ import * as path from 'path';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { clientConfig, cliEnv, EMULATOR, EMULATOR_ACCOUNT, EMULATOR_PORT, REGION, runCli } from './deploy-target';
-import { E2E_DIR, engine, engineEnv, evaluateExpression, HOST_ARCH, removeStaleAssetImages, REPO, synth } from './helpers';
+import { E2E_DIR, engine, engineEnv, evaluateExpression, HOST_ARCH, REPO, synth } from './helpers';
 import { MinistackShim, startMinistackShim } from './ministack-shim';
 import { ExampleStack, ImagesStack } from '../examples/app';
 
@@ -36,7 +36,6 @@ let filesManifest: string;
 
 beforeAll(async () => {
   shim = await startMinistackShim(EMULATOR);
-  removeStaleAssetImages(env);
   fs.rmSync(PUSH_LOG, { force: true });
   assembly = synth('publish', app => {
     const images = new ImagesStack(app, 'LambdaContainerImages', { repositoryName: REPOSITORY });

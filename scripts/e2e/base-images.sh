@@ -60,3 +60,13 @@ if [ "$ARCH" = x86_64 ]; then
   build arm64 public.ecr.aws/lambda/python:3.13-arm64 lambda-python.Dockerfile --build-arg BASE=localhost/e2e-base:bookworm-arm64
   build arm64 public.ecr.aws/lambda/provided:al2023-arm64 lambda-provided.Dockerfile --build-arg BASE=localhost/e2e-base:bookworm-arm64
 fi
+
+# cdk-assets reuses a local cdkasset-<hash> image by its asset hash, which does not cover the base
+# image: images built on other stand-ins than these (they inherit the label) go, so a deploy pushes
+# what a fresh machine would build (README, Troubleshooting).
+stale="$(podman images --format '{{.ID}}|{{.Repository}}|{{index .Labels "e2e.stand-ins"}}' \
+  | awk -F'|' -v current="$STANDINS" '$2 ~ /^localhost\/cdkasset-/ && $3 != "" && $3 != current { print $1 }' | sort -u)"
+if [ -n "$stale" ]; then
+  echo "e2e: removing $(echo "$stale" | wc -l) cdkasset image(s) built on earlier stand-ins"
+  podman rmi --force $stale >/dev/null
+fi
