@@ -11,12 +11,8 @@ if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven default-jdk-headless >/dev/null
 fi
-if [ ! -f .jsii ] || [ -n "$(find src -name '*.ts' -newer .jsii | head -n 1)" ]; then npx projen compile >&2; fi
-rm -rf dist/java
-npx projen package:java >&2
+jsii_package java
 M2="$E2E_DIR/m2"
 rm -rf "$M2/io/github/cdklambdacontainer"
-CDK="$(node -p "require('./package.json').devDependencies['aws-cdk-lib']")"
-CONSTRUCTS="$(node -p "require('./package.json').devDependencies.constructs")"
 mvn -B -q -f e2e/java/pom.xml -Dmaven.repo.local="$M2" -Dbinding.repo="$E2E_REPO/dist/java" \
   -Dcdk.version="$CDK" -Dconstructs.version="$CONSTRUCTS" compile exec:java -Dexec.args="$1 $2" >&2

@@ -5,12 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$E2E_REPO"
-# The binding is generated from .jsii: recompile when a source is newer.
-if [ ! -f .jsii ] || [ -n "$(find src -name '*.ts' -newer .jsii | head -n 1)" ]; then npx projen compile >&2; fi
-rm -rf dist/python
-npx projen package:python >&2
-CDK="$(node -p "require('./package.json').devDependencies['aws-cdk-lib']")"
-CONSTRUCTS="$(node -p "require('./package.json').devDependencies.constructs")"
+jsii_package python
 VENV="$E2E_DIR/python-binding-cdk$CDK"
 if [ ! -x "$VENV/bin/python" ]; then
   rm -rf "$VENV"
