@@ -14,13 +14,21 @@ export interface DependencyKindInfo {
   readonly companions: readonly string[];
   /** Companions of which at least one must exist (npm ci needs a lockfile). */
   readonly requiredCompanion?: readonly string[];
+  /** The manifest looked for at the top of a code directory on a base image of this language. */
+  readonly detected: string;
 }
 
 const KINDS: readonly DependencyKindInfo[] = [
-  { kind: 'pip', language: 'python', companions: [] },
-  { kind: 'npm', language: 'nodejs', companions: ['package-lock.json', 'npm-shrinkwrap.json'], requiredCompanion: ['package-lock.json', 'npm-shrinkwrap.json'] },
-  { kind: 'bundler', language: 'ruby', companions: ['Gemfile.lock'] },
-  { kind: 'go', language: 'go', companions: ['go.sum'] },
+  { kind: 'pip', language: 'python', companions: [], detected: 'requirements.txt' },
+  {
+    kind: 'npm',
+    language: 'nodejs',
+    companions: ['package-lock.json', 'npm-shrinkwrap.json'],
+    requiredCompanion: ['package-lock.json', 'npm-shrinkwrap.json'],
+    detected: 'package.json',
+  },
+  { kind: 'bundler', language: 'ruby', companions: ['Gemfile.lock'], detected: 'Gemfile' },
+  { kind: 'go', language: 'go', companions: ['go.sum'], detected: 'go.mod' },
 ];
 
 /** The kind of a dependency manifest, from its file name; undefined when unknown. */
@@ -53,9 +61,6 @@ export function installCommands(kind: DependencyKind, manifest: string, targetDi
   }
 }
 
-/** The manifest looked for in a code directory, by the base image's language. */
-const DETECTED_MANIFESTS: Readonly<Record<string, string>> = { python: 'requirements.txt', nodejs: 'package.json', ruby: 'Gemfile', go: 'go.mod' };
-
 /** What a code directory's top level holds in dependency files, for the base image's language. */
 export interface DetectedDependencies {
   /** The manifest to install (the base image's language; a package.json only when it declares dependencies). */
@@ -85,16 +90,14 @@ export function packageJsonDeclaresDependencies(text: string): boolean {
  * `names` are the directory's (not excluded) file names; `read` reads one of them.
  */
 export function detectDependencies(names: readonly string[], language: string | undefined, read: (name: string) => string): DetectedDependencies {
-  const own = language === undefined ? undefined : DETECTED_MANIFESTS[language];
-  if (own === undefined) return { foreign: [], notInstalled: [] };
+  const info = KINDS.find(k => k.language === language);
+  if (info === undefined) return { foreign: [], notInstalled: [] };
+  const own = info.detected;
   const has = (name: string) => names.includes(name);
   const declares = (name: string) => has(name) && (name !== 'package.json' || packageJsonDeclaresDependencies(read(name)));
-  const foreign = Object.entries(DETECTED_MANIFESTS)
-    .filter(([lang, file]) => lang !== language && declares(file))
-    .map(([lang, file]) => ({ file, kind: dependencyKindOf(file)!.kind, language: lang }));
+  const foreign = KINDS.filter(k => k !== info && declares(k.detected)).map(k => ({ file: k.detected, kind: k.kind, language: k.language }));
   const notInstalled = language === 'python' && !has(own) && has('pyproject.toml') ? ['pyproject.toml'] : [];
   if (!declares(own)) return { foreign, notInstalled };
-  const info = dependencyKindOf(own)!;
   if (info.requiredCompanion && !info.requiredCompanion.some(has)) {
     const other = ['yarn.lock', 'pnpm-lock.yaml'].find(has);
     return {
