@@ -1,5 +1,5 @@
-import { ArchitectureName } from './image-recipe';
-import { DeprecationNotice, deprecationNotices } from './runtime-deprecations';
+import { ArchitectureName } from './private/image-recipe';
+import { DeprecationNotice, deprecationNotices } from './private/runtime-deprecations';
 import { RuntimeInterfaceClient } from './runtime-interface-client';
 
 /** Options for AWS Lambda base images (public.ecr.aws/lambda/*). */

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
 import { IgnoreStrategy, Token } from 'aws-cdk-lib';
-import { LayerFile, LayerPlan, OPT_DIR, permissionBits } from './layer-plan';
+import { LayerFile, LayerPlan, OPT_DIR, permissionBits } from './private/layer-plan';
 
 /** Options of {@link ExtensionImageLayer.fromDirectory}. */
 export interface DirectoryLayerOptions {

@@ -3,11 +3,11 @@ import { Annotations, CfnResource, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { BaseImage } from './base-image';
-import { registerEdgeCheck } from './edge-check';
+import { registerEdgeCheck } from './private/edge-check';
 import { ExtensionImageLayer } from './extension-image-layer';
 import { BoundFunctionImage, FunctionImage } from './function-image';
-import { ArchitectureName } from './image-recipe';
-import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout, formatProblem, Problem } from './limits';
+import { ArchitectureName } from './private/image-recipe';
+import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout, formatProblem, Problem } from './private/limits';
 import { markImageInUse } from './private/in-use-marker';
 import { ISharedImageRepository } from './shared-image-repository';
 

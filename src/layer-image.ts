@@ -8,9 +8,9 @@ import { Construct } from 'constructs';
 import { I } from './dockerfile/model';
 import { renderDockerfile } from './dockerfile/render';
 import { ExtensionImageLayer } from './extension-image-layer';
-import { registerGeneratedImage } from './generated-asset';
-import { CONTEXT_LAYERS_DIR, GENERATED_HEADER, layerSteps, platformOf } from './image-recipe';
-import { layerHelperImage, resolveLayers } from './layer-binding';
+import { registerGeneratedImage } from './private/generated-asset';
+import { CONTEXT_LAYERS_DIR, GENERATED_HEADER, layerSteps, platformOf } from './private/image-recipe';
+import { layerHelperImage, resolveLayers } from './private/layer-binding';
 import { ISharedImageRepository } from './shared-image-repository';
 
 /** Props of a {@link LayerImage}. */

@@ -1,5 +1,5 @@
 import { I, Instruction } from './dockerfile/model';
-import { FUNCTION_DIR, RicRecipe } from './image-recipe';
+import { FUNCTION_DIR, RicRecipe } from './private/image-recipe';
 
 /** Options shared by every Runtime Interface Client. */
 export interface RuntimeInterfaceClientOptions {

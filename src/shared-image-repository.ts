@@ -3,7 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { formatProblem, Problem } from './limits';
+import { formatProblem, Problem } from './private/limits';
 import { IN_USE_TAG_PREFIX, LIFECYCLE_POLICY_MAX_CHARS, lifecyclePolicyText } from './private/lifecycle-policy';
 import { checkAccounts, checkRepositoryName, checkWholeNumber, defaultRepositoryName } from './private/repository-naming';
 

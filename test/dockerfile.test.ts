@@ -3,7 +3,7 @@ import * as path from 'path';
 import { BaseImage } from '../src/base-image';
 import { I } from '../src/dockerfile/model';
 import { renderDockerfile, renderInstruction } from '../src/dockerfile/render';
-import { functionImageRecipe } from '../src/image-recipe';
+import { functionImageRecipe } from '../src/private/image-recipe';
 import { RuntimeInterfaceClient } from '../src/runtime-interface-client';
 
 const GOLDEN = path.join(__dirname, 'golden');

@@ -6,7 +6,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { newStack, tempTree } from './util';
 import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, LayerImage } from '../src';
-import { LAYER_MTIME } from '../src/build-context';
+import { LAYER_MTIME } from '../src/private/build-context';
 import { summarize } from '../src/cli/summary';
 
 const GOLDEN = path.join(__dirname, 'golden');

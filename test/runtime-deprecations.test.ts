@@ -1,4 +1,4 @@
-import { AMAZON_LINUX_2_END_OF_LIFE, daysBetween, DEPRECATIONS, deprecationNotices, findDeprecation } from '../src/runtime-deprecations';
+import { AMAZON_LINUX_2_END_OF_LIFE, daysBetween, DEPRECATIONS, deprecationNotices, findDeprecation } from '../src/private/runtime-deprecations';
 
 describe('DEPRECATIONS table', () => {
   test('has one row per family and version, each with a valid ISO date and a replacement', () => {

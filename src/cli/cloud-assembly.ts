@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEPENDENCIES_COMMENT_PREFIX, GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../image-recipe';
+import { DEPENDENCIES_COMMENT_PREFIX, GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../private/image-recipe';
 
 /** A container-image function found in a cloud assembly. */
 export interface ImageFunction {

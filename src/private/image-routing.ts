@@ -5,7 +5,7 @@
  */
 import { Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { formatProblem } from '../limits';
+import { formatProblem } from './limits';
 import { ISharedImageRepository, SharedImageRepository } from '../shared-image-repository';
 import { ImageRoute, SharedImageRepositorySynthesizer } from '../shared-image-repository-synthesizer';
 import { lineageTagPrefix } from './repository-naming';

@@ -7,8 +7,8 @@ import * as path from 'path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ContextSpec, contextHash, stageContext } from './build-context';
-import { RoutedImage, routeTo } from './private/image-routing';
-import { ISharedImageRepository } from './shared-image-repository';
+import { RoutedImage, routeTo } from './image-routing';
+import { ISharedImageRepository } from '../shared-image-repository';
 
 export interface GeneratedAsset {
   readonly imageUri: string;

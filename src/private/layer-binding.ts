@@ -8,15 +8,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { Annotations, FileSystem, IgnoreMode } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { BaseImage } from './base-image';
+import { BaseImage } from '../base-image';
 import { StagedLayer, stageLayerFiles } from './build-context';
-import { ExtensionImageLayer, layerContentHash } from './extension-image-layer';
+import { ExtensionImageLayer, layerContentHash } from '../extension-image-layer';
 import { ArchitectureName, LAYER_CREDENTIALS_SECRET, RecipeLayer } from './image-recipe';
 import { checkLayers, LayerPlan } from './layer-plan';
 import { formatProblem } from './limits';
 
 /** The script that fetches layer versions at build time, shipped in the package's assets/. */
-const FETCH_SCRIPT_SOURCE = path.join(__dirname, '..', 'assets', 'fetch-layer-version.py');
+const FETCH_SCRIPT_SOURCE = path.join(__dirname, '..', '..', 'assets', 'fetch-layer-version.py');
 
 /**
  * The image that runs the layers' helper stages (fetching layer versions, fixing a publisher

@@ -7,7 +7,7 @@
  * therefore rebuilds only the code layer.
  */
 import { DependencyKind, installCommands } from './dependencies';
-import { DockerfileModel, I, Instruction, Stage } from './dockerfile/model';
+import { DockerfileModel, I, Instruction, Stage } from '../dockerfile/model';
 import { OPT_DIR } from './layer-plan';
 
 /** The two CPU architectures Lambda runs, as AWS base image tags spell them. */
