@@ -10,6 +10,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   bin: { 'cdk-lambda-container': 'lib/cli/main.js' },
   keywords: ['aws-cdk', 'lambda', 'container-image', 'docker', 'ecr', 'runtime-interface-emulator'],
   license: 'Apache-2.0',
+  // The API is still changing (README: breaking changes may land in minor versions until 1.0).
+  stability: 'experimental',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
