@@ -1,4 +1,5 @@
 import { ArchitectureName } from './private/image-recipe';
+import { fail } from './private/problems';
 import { DeprecationNotice, deprecationNotices } from './private/runtime-deprecations';
 import { RuntimeInterfaceClient } from './runtime-interface-client';
 
@@ -82,17 +83,17 @@ export class BaseImage {
    */
   public static fromRegistry(imageUri: string, options: RegistryBaseImageOptions = {}): BaseImage {
     if (!/^[\w.\-/:@]+$/.test(imageUri) || imageUri.includes('//')) {
-      throw new Error(`BaseImage.fromRegistry: invalid image URI "${imageUri}". Fix: give a reference such as "python:3.12-slim" or "123456789012.dkr.ecr.us-east-1.amazonaws.com/base:1.0".`);
+      fail('BaseImage.fromRegistry', { prop: 'imageUri', value: JSON.stringify(imageUri), message: 'not an image reference', fix: 'give a reference such as "python:3.12-slim" or "123456789012.dkr.ecr.us-east-1.amazonaws.com/base:1.0"' });
     }
     return new BaseImage(imageUri, undefined, undefined, undefined, options.ric);
   }
 
   private static aws(family: string, version: string, options: AwsBaseImageOptions): BaseImage {
     if (!/^[0-9a-z.]+$/.test(version)) {
-      throw new Error(`BaseImage.${family === 'provided' ? 'provided' : family}: invalid version "${version}". Fix: use the version part of the AWS base image tag, e.g. "3.12" for public.ecr.aws/lambda/python:3.12.`);
+      fail(`BaseImage.${family}`, { prop: 'version', value: JSON.stringify(version), message: 'not the version part of an AWS base image tag', fix: 'use it as the tag has it, e.g. "3.12" for public.ecr.aws/lambda/python:3.12' });
     }
     if (options.digest !== undefined && !DIGEST.test(options.digest)) {
-      throw new Error(`BaseImage.${family}('${version}'): invalid digest "${options.digest}". Fix: give "sha256:" followed by 64 lowercase hex digits, as \`docker buildx imagetools inspect\` prints it for the architecture-specific tag.`);
+      fail(`BaseImage.${family}('${version}')`, { prop: 'digest', value: JSON.stringify(options.digest), message: 'not an image digest', fix: 'give "sha256:" followed by 64 lowercase hex digits, as `docker buildx imagetools inspect` prints it for the architecture-specific tag' });
     }
     const registry = (options.registry ?? DEFAULT_REGISTRY).replace(/\/+$/, '');
     return new BaseImage(`${registry}/${family}:${version}`, family, version, options.digest, undefined);

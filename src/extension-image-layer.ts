@@ -3,13 +3,13 @@
  * (Lambda accepts no layers on them): content copied into the image, before the dependencies and
  * the code, so a code change never rebuilds a layer.
  */
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import AdmZip from 'adm-zip';
-import { IgnoreStrategy, Token } from 'aws-cdk-lib';
-import { LayerFile, LayerPlan, OPT_DIR, permissionBits } from './private/layer-plan';
+import { Token } from 'aws-cdk-lib';
+import { directoryFiles, zipFiles } from './private/layer-files';
+import { LayerContent, LayerFile, LayerPlan, OPT_DIR } from './private/layer-plan';
+import { fail, requireFile } from './private/problems';
 
 /** Options of {@link ExtensionImageLayer.fromDirectory}. */
 export interface DirectoryLayerOptions {
@@ -101,8 +101,8 @@ export abstract class ExtensionImageLayer {
    * folder must be executable: Lambda runs each as an external extension.
    */
   public static fromDirectory(directory: string, options: DirectoryLayerOptions = {}): ExtensionImageLayer {
-    const list = () => directoryFiles(directory, 'directory', options.exclude ?? []);
-    return new ContextLayer('fromDirectory', directory, list, options.destination ?? OPT_DIR, options.allowOutsideOpt ?? false);
+    const list = () => directoryFiles(directory, 'fromDirectory(directory)', options.exclude ?? []);
+    return new FilesLayer('fromDirectory', directory, list, options.destination ?? OPT_DIR, options.allowOutsideOpt ?? false);
   }
 
   /**
@@ -120,12 +120,12 @@ export abstract class ExtensionImageLayer {
    * `extensions/`…); file modes in the zip are kept.
    */
   public static fromLayerAsset(zipOrDirectory: string): ExtensionImageLayer {
-    return new ContextLayer('fromLayerAsset', zipOrDirectory, () => {
+    return new FilesLayer('fromLayerAsset', zipOrDirectory, () => {
       const resolved = path.resolve(zipOrDirectory);
       if (fs.existsSync(resolved) && fs.statSync(resolved).isFile()) {
-        return zipFiles(resolved);
+        return zipFiles(zipOrDirectory, 'fromLayerAsset(zipOrDirectory)');
       }
-      return directoryFiles(zipOrDirectory, 'layer asset (a .zip file or a directory)', []);
+      return directoryFiles(zipOrDirectory, 'fromLayerAsset(zipOrDirectory)', []);
     }, OPT_DIR, false);
   }
 
@@ -171,7 +171,8 @@ export abstract class ExtensionImageLayer {
   public abstract _plan(): LayerPlan;
 }
 
-class ContextLayer extends ExtensionImageLayer {
+/** A layer whose files are known at synth: listed (and hashed) once, however many functions use it. */
+class FilesLayer extends ExtensionImageLayer {
   private cached?: LayerPlan;
 
   constructor(
@@ -187,16 +188,20 @@ class ContextLayer extends ExtensionImageLayer {
 
   public _plan(): LayerPlan {
     if (!this.cached) {
-      this.cached = {
-        description: `${this.kind}(${JSON.stringify(this.hostPath)})`,
-        label: `${this.kind}(${path.basename(path.resolve(this.hostPath))})`,
-        destination: this.destination,
-        allowOutsideOpt: this.allowOutsideOpt,
-        files: this.list(),
-        environment: this.environment,
-      };
+      this.cached = this.plan({ kind: 'files', files: this.list() });
     }
     return this.cached;
+  }
+
+  private plan(content: LayerContent): LayerPlan {
+    return {
+      description: `${this.kind}(${JSON.stringify(this.hostPath)})`,
+      label: `${this.kind}(${path.basename(path.resolve(this.hostPath))})`,
+      destination: this.destination,
+      allowOutsideOpt: this.allowOutsideOpt,
+      content,
+      environment: this.environment,
+    };
   }
 }
 
@@ -212,7 +217,7 @@ class ImageLayer extends ExtensionImageLayer {
       label: `fromImage(${this.uri})`,
       destination: this.options.destination ?? source,
       allowOutsideOpt: this.options.allowOutsideOpt ?? false,
-      image: { uri: this.uri, source },
+      content: { kind: 'image', uri: this.uri, source },
     };
   }
 }
@@ -228,100 +233,30 @@ class ArnLayer extends ExtensionImageLayer {
   }
 
   public _plan(): LayerPlan {
-    const description = `fromLayerVersionArn(${JSON.stringify(this.arn)})`;
     if (Token.isUnresolved(this.arn) || !LAYER_VERSION_ARN.test(this.arn)) {
-      throw new Error(`ExtensionImageLayer.${description}: not a layer version ARN${Token.isUnresolved(this.arn) ? ' (a deploy-time value: the image is built before deployment)' : ''}. Fix: give a literal arn:aws:lambda:<region>:<account>:layer:<name>:<version>.`);
+      const token = Token.isUnresolved(this.arn);
+      fail(undefined, {
+        prop: 'fromLayerVersionArn(layerVersionArn)',
+        value: token ? '(a deploy-time value)' : JSON.stringify(this.arn),
+        message: `not a layer version ARN${token ? ' known at synth: the image is built before deployment' : ''}`,
+        fix: 'give a literal arn:aws:lambda:<region>:<account>:layer:<name>:<version>',
+      });
     }
     const credentialsFile = path.resolve(this.options.credentialsFile ?? process.env.CDK_LAMBDA_CONTAINER_LAYER_CREDENTIALS ?? path.join(os.homedir(), '.aws', 'credentials'));
     return {
-      description,
+      description: `fromLayerVersionArn(${JSON.stringify(this.arn)})`,
       label: `fromLayerVersionArn(${this.arn})`,
       destination: OPT_DIR,
       allowOutsideOpt: false,
-      fetch: { arn: this.arn, credentialsFile, profile: this.options.profile, fetcherImage: this.options.fetcherImage },
+      content: { kind: 'fetch', arn: this.arn, credentialsFile, profile: this.options.profile, fetcherImage: this.options.fetcherImage },
     };
   }
 }
 
 function singleFile(kind: string, file: string, options: FileLayerOptions, env: HookEnvironment, mode: number): ExtensionImageLayer {
   const destination = options.destination ?? `${OPT_DIR}/${path.basename(file)}`;
-  const description = `${kind}(${JSON.stringify(file)})`;
-  return new ContextLayer(kind, file, () => {
-    const resolved = path.resolve(file);
-    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) {
-      throw new Error(`ExtensionImageLayer.${description}: no such file (resolved to ${resolved}). Fix: give the path of the file, relative to where \`cdk synth\` runs or absolute.`);
-    }
+  return new FilesLayer(kind, file, () => {
+    const resolved = requireFile(undefined, `${kind}(file)`, file, 'give the path of the file, relative to where `cdk synth` runs or absolute');
     return [{ relativePath: path.posix.basename(destination), mode, size: fs.statSync(resolved).size, source: resolved }];
   }, path.posix.dirname(destination), false, env(destination));
-}
-
-/** Every file under a directory but the excluded ones (symlinks kept as links), sorted, with its mode. */
-function directoryFiles(directory: string, what: string, exclude: readonly string[]): LayerFile[] {
-  const root = path.resolve(directory);
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
-    throw new Error(`ExtensionImageLayer: no such ${what}: ${JSON.stringify(directory)} (resolved to ${root}). Fix: give the directory holding the layer's files, relative to where \`cdk synth\` runs or absolute.`);
-  }
-  const ignore = IgnoreStrategy.glob(root, [...exclude]);
-  const files: LayerFile[] = [];
-  const walk = (dir: string, rel: string) => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      if (ignore.ignores(full)) continue;
-      const relativePath = rel ? `${rel}/${name}` : name;
-      const stat = fs.lstatSync(full);
-      if (stat.isSymbolicLink()) {
-        files.push({ relativePath, mode: 0o777, size: 0, source: full, linkTarget: fs.readlinkSync(full) });
-      } else if (stat.isDirectory()) {
-        walk(full, relativePath);
-      } else if (stat.isFile()) {
-        files.push({ relativePath, mode: permissionBits(stat.mode), size: stat.size, source: full });
-      }
-    }
-  };
-  walk(root, '');
-  return files;
-}
-
-/** The files of a layer .zip (directories implied), with the unix modes it records. */
-function zipFiles(zipPath: string): LayerFile[] {
-  let entries: AdmZip.IZipEntry[];
-  try {
-    entries = new AdmZip(zipPath).getEntries();
-  } catch (e) {
-    throw new Error(`ExtensionImageLayer.fromLayerAsset(${JSON.stringify(zipPath)}): not a readable .zip file (${(e as Error).message}). Fix: give the layer's .zip file or its directory.`);
-  }
-  return entries
-    .filter(e => !e.isDirectory)
-    .map(e => {
-      const relativePath = path.posix.normalize(e.entryName);
-      if (relativePath.startsWith('../') || relativePath.startsWith('/')) {
-        throw new Error(`ExtensionImageLayer.fromLayerAsset(${JSON.stringify(zipPath)}): entry ${JSON.stringify(e.entryName)} points outside the layer. Fix: rebuild the .zip with relative paths.`);
-      }
-      const unixMode = permissionBits(Math.floor(e.attr / 0x10000)); // the high 16 bits hold st_mode
-      const data = e.getData();
-      // Zips made on Windows record no unix mode: files are readable, extensions executable.
-      const mode = unixMode || (relativePath.startsWith('extensions/') ? 0o755 : 0o644);
-      return { relativePath, mode, size: data.length, source: data };
-    })
-    .sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-}
-
-const contentHashes = new WeakMap<LayerPlan, string>();
-
-/** The content hash of a layer's files: relative paths, modes, link targets and bytes (memoized per plan). */
-export function layerContentHash(plan: LayerPlan): string {
-  const known = contentHashes.get(plan);
-  if (known) return known;
-  const h = crypto.createHash('sha256');
-  const add = (s: string | Uint8Array) => h.update(s).update('\0');
-  add(plan.destination);
-  for (const file of plan.files ?? []) {
-    add(file.relativePath);
-    add(file.mode.toString(8));
-    if (file.linkTarget !== undefined) add(`-> ${file.linkTarget}`);
-    else add(typeof file.source === 'string' ? fs.readFileSync(file.source) : file.source);
-  }
-  const hash = h.digest('hex');
-  contentHashes.set(plan, hash);
-  return hash;
 }

@@ -1,14 +1,16 @@
 import * as path from 'path';
-import { Annotations, CfnResource, Token } from 'aws-cdk-lib';
+import { CfnResource, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { BaseImage } from './base-image';
-import { registerEdgeCheck } from './private/edge-check';
 import { ExtensionImageLayer } from './extension-image-layer';
-import { BoundFunctionImage, FunctionImage } from './function-image';
-import { ArchitectureName } from './private/image-recipe';
-import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout, formatProblem, Problem } from './private/limits';
+import { FunctionImage } from './function-image';
+import { architectureName } from './private/architecture';
+import { registerEdgeCheck } from './private/edge-check';
+import { BoundFunctionImage } from './private/image-source';
 import { markImageInUse } from './private/in-use-marker';
+import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkReservedNames, checkTimeout } from './private/limits';
+import { fail, failIfAny, Problem, validationMessages, warn } from './private/problems';
 import { ISharedImageRepository } from './shared-image-repository';
 
 /** Props of a {@link LambdaContainerFunction}. Give exactly one image source. */
@@ -139,10 +141,11 @@ export class LambdaContainerFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: LambdaContainerFunctionProps) {
     const constructPath = scope.node.path ? `${scope.node.path}/${id}` : id;
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
-    const archName = architectureName(constructPath, architecture);
+    architectureName(constructPath, architecture);
     const image = selectImage(constructPath, props);
     validateOptions(constructPath, props);
-    const code = new ContainerImageCode(image, archName, { cmd: props.cmd, entrypoint: props.entrypoint, workingDirectory: props.workingDirectory });
+    const { cmd, entrypoint, workingDirectory } = props;
+    const code = new ContainerImageCode(image, architecture, { cmd, entrypoint, workingDirectory });
 
     super(scope, id, {
       ...props,
@@ -156,19 +159,17 @@ export class LambdaContainerFunction extends lambda.Function {
 
     const bound = code.bound!;
     const entrypointProblem = props.entrypoint && bound.checkEntrypoint?.(props.entrypoint[0]);
-    if (entrypointProblem) {
-      throw new Error(formatProblem(this.node.path, entrypointProblem));
-    }
+    if (entrypointProblem) fail(this, entrypointProblem);
     const ownEntrypoint = props.entrypoint !== undefined || bound.imageHasEntrypoint;
     if (bound.requiresHandler && !ownEntrypoint && props.cmd === undefined && !bound.imageHasCmd) {
-      throw new Error(formatProblem(this.node.path, {
+      fail(this, {
         prop: 'cmd',
         value: '(missing)',
         message: `Lambda needs a handler for ${bound.baseImage?.imageUri ?? 'this image'} and the image sets no CMD`,
         fix: bound.baseImage?.family === 'provided'
           ? "set cmd to the handler your bootstrap reads (e.g. cmd: ['function.handler'], with bootstrap in /var/runtime), or run the bootstrap itself with entrypoint: ['/var/task/bootstrap']"
           : `set cmd to the handler, e.g. cmd: ['${exampleHandler(bound.baseImage)}']`,
-      }));
+      });
     }
     if (bound.routed) {
       markImageInUse(this, bound.routed);
@@ -180,10 +181,7 @@ export class LambdaContainerFunction extends lambda.Function {
 
   /** Adds an environment variable (checked at synth against Lambda's 4 KB limit and reserved names). */
   public addEnvironment(key: string, value: string, options?: lambda.EnvironmentOptions): this {
-    const [reserved] = checkReservedNames([key]);
-    if (reserved) {
-      throw new Error(formatProblem(this.node.path, reserved));
-    }
+    failIfAny(this, checkReservedNames([key]));
     super.addEnvironment(key, value, options);
     // Called by the base constructor before this class's fields exist.
     if (this.trackedEnvironment) {
@@ -200,14 +198,14 @@ export class LambdaContainerFunction extends lambda.Function {
         resolved[k] = Token.isUnresolved(v) ? '' : v;
       }
     }
-    return checkEnvironment(resolved).map(p => formatProblem(this.node.path, p));
+    return validationMessages(this, checkEnvironment(resolved));
   }
 
   private warnAboutDeprecations(baseImage: BaseImage | undefined) {
     if (!baseImage) return;
     const today = this.node.tryGetContext(LambdaContainerFunction.DEPRECATION_DATE_CONTEXT) ?? new Date().toISOString().slice(0, 10);
     for (const notice of baseImage._deprecationNotices(today)) {
-      Annotations.of(this).addWarningV2(`cdk-lambda-container:${notice.id}`, notice.message);
+      warn(this, notice.id, notice.message);
     }
   }
 }
@@ -219,7 +217,7 @@ class ContainerImageCode extends lambda.Code {
 
   constructor(
     private readonly image: FunctionImage,
-    private readonly architecture: ArchitectureName,
+    private readonly architecture: lambda.Architecture,
     private readonly config: { cmd?: string[]; entrypoint?: string[]; workingDirectory?: string },
   ) {
     super();
@@ -235,14 +233,6 @@ class ContainerImageCode extends lambda.Code {
   }
 }
 
-function architectureName(constructPath: string, architecture: lambda.Architecture): ArchitectureName {
-  const name = architecture.name;
-  if (name !== 'x86_64' && name !== 'arm64') {
-    throw new Error(formatProblem(constructPath, { prop: 'architecture', value: JSON.stringify(name), message: 'Lambda runs x86_64 or arm64 images only', fix: 'use lambda.Architecture.X86_64 or lambda.Architecture.ARM_64' }));
-  }
-  return name;
-}
-
 function selectImage(constructPath: string, props: LambdaContainerFunctionProps): FunctionImage {
   const sources = [
     props.image && 'image',
@@ -250,38 +240,38 @@ function selectImage(constructPath: string, props: LambdaContainerFunctionProps)
     (props.dockerfile || props.buildContext) && 'dockerfile/buildContext',
   ].filter(Boolean);
   if (sources.length !== 1) {
-    throw new Error(formatProblem(constructPath, {
+    fail(constructPath, {
       prop: 'image source',
       value: sources.length === 0 ? '(none)' : `(${sources.join(' and ')})`,
       message: 'a LambdaContainerFunction needs exactly one image source',
       fix: 'give either image, or baseImage with code, or dockerfile/buildContext',
-    }));
+    });
   }
   const shorthandOnly: Array<[string, unknown]> = [['dependencies', props.dependencies], ['detectDependencies', props.detectDependencies], ['exclude', props.exclude], ['buildArgs', props.buildArgs], ['imageLayers', props.imageLayers], ['repository', props.repository]];
   if (props.image) {
     const given = shorthandOnly.filter(([, v]) => v !== undefined).map(([k]) => k);
     if (given.length > 0) {
-      throw new Error(formatProblem(constructPath, { prop: given.join(', '), value: '(set)', message: 'these props describe a build and are ignored when image is given', fix: 'move them into FunctionImage.fromBuild(...) or FunctionImage.fromDockerfile(...)' }));
+      fail(constructPath, { prop: given.join(', '), value: '(set)', message: 'these props describe a build and are ignored when image is given', fix: 'move them into FunctionImage.fromBuild(...) or FunctionImage.fromDockerfile(...)' });
     }
     return props.image;
   }
   if (props.baseImage || props.code) {
     if (!props.baseImage || !props.code) {
       const missing = props.baseImage ? 'code' : 'baseImage';
-      throw new Error(formatProblem(constructPath, { prop: missing, value: '(missing)', message: 'a generated image needs both baseImage and code', fix: `set ${missing}, e.g. ${missing === 'code' ? "code: 'src/handler'" : "baseImage: BaseImage.python('3.13')"}` }));
+      fail(constructPath, { prop: missing, value: '(missing)', message: 'a generated image needs both baseImage and code', fix: `set ${missing}, e.g. ${missing === 'code' ? "code: 'src/handler'" : "baseImage: BaseImage.python('3.13')"}` });
     }
     if (props.buildArgs) {
-      throw new Error(formatProblem(constructPath, { prop: 'buildArgs', value: '(set)', message: 'generated Dockerfiles take no build arguments', fix: 'remove buildArgs, or bring your own Dockerfile' }));
+      fail(constructPath, { prop: 'buildArgs', value: '(set)', message: 'generated Dockerfiles take no build arguments', fix: 'remove buildArgs, or bring your own Dockerfile' });
     }
     const { baseImage, code, dependencies, detectDependencies, exclude } = props;
     const { imageLayers: layers, repository } = props;
     return FunctionImage.fromBuild({ baseImage, code, dependencies, detectDependencies, exclude, layers, repository });
   }
   if (props.dependencies) {
-    throw new Error(formatProblem(constructPath, { prop: 'dependencies', value: JSON.stringify(props.dependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove dependencies and install them in your Dockerfile' }));
+    fail(constructPath, { prop: 'dependencies', value: JSON.stringify(props.dependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove dependencies and install them in your Dockerfile' });
   }
   if (props.detectDependencies !== undefined) {
-    throw new Error(formatProblem(constructPath, { prop: 'detectDependencies', value: String(props.detectDependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove detectDependencies' }));
+    fail(constructPath, { prop: 'detectDependencies', value: String(props.detectDependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove detectDependencies' });
   }
   const dockerfile = props.dockerfile ?? 'Dockerfile';
   const context = props.buildContext ?? (props.dockerfile ? path.dirname(props.dockerfile) : '.');
@@ -315,9 +305,7 @@ function validateOptions(constructPath: string, props: LambdaContainerFunctionPr
   if (props.layers && props.layers.length > 0) {
     problems.push({ prop: 'layers', value: `(${props.layers.length} layer${props.layers.length > 1 ? 's' : ''})`, message: 'Lambda does not accept layers on container-image functions', fix: 'bake the layer\'s content into the image instead: imageLayers: [ExtensionImageLayer.fromLayerAsset(\'layer.zip\')] (or fromDirectory, fromImage)' });
   }
-  if (problems.length > 0) {
-    throw new Error(problems.map(p => formatProblem(constructPath, p)).join('\n'));
-  }
+  failIfAny(constructPath, problems);
 }
 
 function resolvedList(list: string[] | undefined): string[] | undefined {

@@ -4,6 +4,6 @@ export { FunctionImage, FunctionImageBuildProps, DockerfileImageOptions, EcrImag
 export { LambdaContainerFunction, LambdaContainerFunctionProps } from './function';
 export { ExtensionImageLayer, DirectoryLayerOptions, ImageLayerOptions, FileLayerOptions, LayerVersionArnOptions } from './extension-image-layer';
 export { LayerImage, LayerImageProps } from './layer-image';
-
 export { SharedImageRepository, SharedImageRepositoryProps, ISharedImageRepository } from './shared-image-repository';
 export { SharedImageRepositorySynthesizer } from './shared-image-repository-synthesizer';
+export { WarningIds } from './warnings';

@@ -8,9 +8,11 @@ import { Construct } from 'constructs';
 import { I } from './dockerfile/model';
 import { renderDockerfile } from './dockerfile/render';
 import { ExtensionImageLayer } from './extension-image-layer';
+import { architectureName } from './private/architecture';
 import { registerGeneratedImage } from './private/generated-asset';
-import { CONTEXT_LAYERS_DIR, GENERATED_HEADER, layerSteps, platformOf } from './private/image-recipe';
+import { CONTEXT_LAYERS_DIR, GENERATED_HEADER, layerSteps } from './private/image-recipe';
 import { layerHelperImage, resolveLayers } from './private/layer-binding';
+import { fail } from './private/problems';
 import { ISharedImageRepository } from './shared-image-repository';
 
 /** Props of a {@link LayerImage}. */
@@ -57,9 +59,10 @@ export class LayerImage extends Construct {
   constructor(scope: Construct, id: string, props: LayerImageProps) {
     super(scope, id);
     if (props.layers.length === 0) {
-      throw new Error(`${this.node.path}: invalid layers []: a layer image needs at least one layer. Fix: give the layers it should hold.`);
+      fail(this, { prop: 'layers', value: '[]', message: 'a layer image needs at least one layer', fix: 'give the layers it should hold' });
     }
-    const architecture = (props.architecture ?? lambda.Architecture.X86_64).name === 'arm64' ? 'arm64' : 'x86_64';
+    const platform = props.architecture ?? lambda.Architecture.X86_64;
+    const architecture = architectureName(this, platform);
     const layers = resolveLayers(this, props.layers, architecture, CONTEXT_LAYERS_DIR);
     const { stages, copies } = layerSteps(layers.recipe, layerHelperImage(architecture));
     const environment = Object.keys(layers.environment).length > 0 ? [I.env(layers.environment)] : [];
@@ -67,10 +70,11 @@ export class LayerImage extends Construct {
       header: [GENERATED_HEADER],
       stages: [...stages, { from: 'scratch', instructions: [...copies, ...environment] }],
     });
-    const platform = platformOf(architecture);
-    const spec = { dockerfile, codeExclude: [], dependencyFiles: [], extraHash: platform, layers: layers.context, files: layers.files };
+    const spec = {
+      dockerfile, codeExclude: [], dependencyFiles: [], extraHash: platform.dockerPlatform, layers: layers.context, files: layers.files,
+    };
     const asset = registerGeneratedImage(this, spec, {
-      platform,
+      platform: platform.dockerPlatform,
       buildSecrets: layers.buildSecrets,
       displayName: `${this.node.path}/LayerImage-${architecture}`,
       repository: props.repository,

@@ -3,8 +3,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { formatProblem, Problem } from './private/limits';
 import { IN_USE_TAG_PREFIX, LIFECYCLE_POLICY_MAX_CHARS, lifecyclePolicyText } from './private/lifecycle-policy';
+import { failIfAny, Problem, validationMessages } from './private/problems';
 import { checkAccounts, checkRepositoryName, checkWholeNumber, defaultRepositoryName } from './private/repository-naming';
 
 /** An ECR repository that functions' images can be published into (see {@link SharedImageRepository}). */
@@ -146,9 +146,7 @@ export class SharedImageRepository extends Resource implements ISharedImageRepos
     if (props.emptyOnDelete && props.removalPolicy !== RemovalPolicy.DESTROY) {
       problems.push({ prop: 'emptyOnDelete', value: 'true', message: `images are only deleted with the repository, and removalPolicy is ${props.removalPolicy ?? 'RETAIN (the default)'}`, fix: 'set removalPolicy: RemovalPolicy.DESTROY, or remove emptyOnDelete' });
     }
-    if (problems.length > 0) {
-      throw new Error(problems.map(p => formatProblem(this.node.path, p)).join('\n'));
-    }
+    failIfAny(this, problems);
 
     this.repositoryName = repositoryName;
     this.pullAccounts = [...pullAccounts];
@@ -174,7 +172,7 @@ export class SharedImageRepository extends Resource implements ISharedImageRepos
       validate: () => {
         const chars = lifecyclePolicyText(policyOptions()).length;
         return chars > LIFECYCLE_POLICY_MAX_CHARS
-          ? [formatProblem(this.node.path, { prop: 'lifecycle policy', value: `(${chars} characters, ${this.lineagePrefixes.size} lineages)`, message: `ECR accepts at most ${LIFECYCLE_POLICY_MAX_CHARS} characters`, fix: 'spread the functions over several SharedImageRepository constructs, or share FunctionImages between functions (one lineage each)' })]
+          ? validationMessages(this, [{ prop: 'lifecycle policy', value: `(${chars} characters, ${this.lineagePrefixes.size} lineages)`, message: `ECR accepts at most ${LIFECYCLE_POLICY_MAX_CHARS} characters`, fix: 'spread the functions over several SharedImageRepository constructs, or share FunctionImages between functions (one lineage each)' }])
           : [];
       },
     });
@@ -236,9 +234,7 @@ class ImportedSharedImageRepository extends Resource implements ISharedImageRepo
     const problems = Token.isUnresolved(repositoryName)
       ? [{ prop: 'repositoryName', value: '(a Token)', message: 'image asset manifests need the repository name at synth', fix: 'give the literal name' }]
       : checkRepositoryName(repositoryName);
-    if (problems.length > 0) {
-      throw new Error(problems.map(p => formatProblem(this.node.path, p)).join('\n'));
-    }
+    failIfAny(this, problems);
     this.repository = ecr.Repository.fromRepositoryName(this, 'Resource', repositoryName);
   }
 

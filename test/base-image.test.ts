@@ -43,7 +43,7 @@ describe('BaseImage', () => {
   });
 
   test('throws on an invalid registry URI', () => {
-    expect(() => BaseImage.fromRegistry('not an image')).toThrow(/invalid image URI/);
+    expect(() => BaseImage.fromRegistry('not an image')).toThrow(/^BaseImage\.fromRegistry: invalid imageUri "not an image": not an image reference\. Fix: give a reference such as/);
   });
 
   test('needs a handler on AWS images (provided too: /lambda-entrypoint.sh takes it) but not on Go', () => {

@@ -43,24 +43,24 @@ describe('lintDockerfile', () => {
   });
 
   test('relative ENTRYPOINT and WORKDIR in the final stage are warnings', () => {
-    expect(rules('FROM x\nWORKDIR app\nENTRYPOINT ["bootstrap"]\n')).toEqual(['2:warning:relative-workdir', '3:warning:relative-entrypoint']);
-    expect(rules('FROM x\nENTRYPOINT ./run.sh\n')).toEqual(['2:warning:relative-entrypoint']);
+    expect(rules('FROM x\nWORKDIR app\nENTRYPOINT ["bootstrap"]\n')).toEqual(['2:warning:relativeWorkdir', '3:warning:relativeEntrypoint']);
+    expect(rules('FROM x\nENTRYPOINT ./run.sh\n')).toEqual(['2:warning:relativeEntrypoint']);
     expect(rules('FROM x\nENTRYPOINT ["${RUNTIME}"]\n')).toEqual([]);
   });
 
   test('instructions Lambda ignores', () => {
     expect(rules('FROM x\nEXPOSE 8080\nHEALTHCHECK CMD true\nVOLUME /data\nSTOPSIGNAL SIGTERM\n'))
-      .toEqual(['2:warning:ignored-instruction', '3:warning:ignored-instruction', '4:warning:ignored-instruction', '5:warning:ignored-instruction']);
+      .toEqual(['2:warning:ignoredInstruction', '3:warning:ignoredInstruction', '4:warning:ignoredInstruction', '5:warning:ignoredInstruction']);
   });
 
   test('a single-stage build that installs compilers', () => {
-    expect(rules('FROM debian:12\nRUN apt-get update && apt-get install -y build-essential python3\n')).toEqual(['2:warning:single-stage-compilers']);
+    expect(rules('FROM debian:12\nRUN apt-get update && apt-get install -y build-essential python3\n')).toEqual(['2:warning:singleStageCompilers']);
     expect(rules('FROM x AS build\nRUN apt-get install -y gcc\nFROM y\n')).toEqual([]);
   });
 
   test('code copied before the dependencies are installed', () => {
     const findings = lintDockerfile('FROM x\nCOPY . /var/task/\nRUN npm ci --omit=dev\n');
-    expect(findings.map(f => f.rule)).toEqual(['code-before-dependencies']);
+    expect(findings.map(f => f.rule)).toEqual(['codeBeforeDependencies']);
     expect(findings[0].message).toMatch(/line 2/);
     expect(rules('FROM x\nCOPY --from=build . /var/task/\nRUN pip install -r r.txt\n')).toEqual([]);
   });

@@ -6,8 +6,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { newStack, tempTree } from './util';
 import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, LayerImage } from '../src';
-import { LAYER_MTIME } from '../src/private/build-context';
 import { summarize } from '../src/cli/summary';
+import { LAYER_MTIME } from '../src/private/build-context';
+import { knownFiles } from '../src/private/layer-plan';
 
 const GOLDEN = path.join(__dirname, 'golden');
 
@@ -121,7 +122,7 @@ describe('ExtensionImageLayer in a generated image', () => {
     fs.writeFileSync(zipPath, Buffer.from(fs.readFileSync(zipPath).toString('latin1').replace(/ok\.txt/g, '../o.t'), 'latin1'));
     const { stack } = newStack();
     expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerAsset(zipPath)] }))
-      .toThrow(/TestStack\/Fn: invalid layers\[0\]: .*entry "\.\.\/o\.t" points outside the layer/);
+      .toThrow(/^TestStack\/Fn: invalid layers\[0\] fromLayerAsset\(zipOrDirectory\) ".*\.zip": its entry "\.\.\/o\.t" points outside the layer\. Fix: rebuild the \.zip with relative paths\.$/);
   });
 
   test('a non-executable extension fails synth with the construct path, the file and the fix', () => {
@@ -135,14 +136,14 @@ describe('ExtensionImageLayer in a generated image', () => {
   test('fromDirectory leaves out what exclude names', () => {
     const dir = tempTree({ 'python/lib.py': 'X = 1\n', 'python/__pycache__/lib.cpython-313.pyc': 'x', 'README.md': '# layer\n' });
     const plan = ExtensionImageLayer.fromDirectory(dir, { exclude: ['**/__pycache__', '*.md'] })._plan();
-    expect(plan.files!.map(f => f.relativePath)).toEqual(['python/lib.py']);
-    expect(ExtensionImageLayer.fromDirectory(dir)._plan().files!.map(f => f.relativePath)).toEqual(['README.md', 'python/__pycache__/lib.cpython-313.pyc', 'python/lib.py']);
+    expect(knownFiles(plan).map(f => f.relativePath)).toEqual(['python/lib.py']);
+    expect(knownFiles(ExtensionImageLayer.fromDirectory(dir)._plan()).map(f => f.relativePath)).toEqual(['README.md', 'python/__pycache__/lib.cpython-313.pyc', 'python/lib.py']);
   });
 
   test('a missing layer directory names the construct, the layer and the fix', () => {
     const { stack } = newStack();
     expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory('/nonexistent/layer')] }))
-      .toThrow(/^TestStack\/Fn: invalid layers\[0\]: ExtensionImageLayer: no such directory: "\/nonexistent\/layer".*Fix: give the directory/);
+      .toThrow(/^TestStack\/Fn: invalid layers\[0\] fromDirectory\(directory\) "\/nonexistent\/layer": no such directory \(resolved to \/nonexistent\/layer\)\. Fix: give the directory/);
   });
 
   test('overlapping layers and an unpinned layer image are warnings on the function', () => {
@@ -276,9 +277,9 @@ describe('ExtensionImageLayer in a generated image', () => {
     test('not a layer version ARN, or a deploy-time value: an error naming the construct and the fix', () => {
       const { stack } = newStack();
       const make = (id: string, arn: string) => new LambdaContainerFunction(stack, id, { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerVersionArn(arn, { credentialsFile: '/x' })] });
-      expect(() => make('A', 'arn:aws:lambda:us-east-1:123456789012:function:f')).toThrow(/^TestStack\/A: invalid layers\[0\]: .*not a layer version ARN\. Fix: give a literal arn:aws:lambda/);
+      expect(() => make('A', 'arn:aws:lambda:us-east-1:123456789012:function:f')).toThrow(/^TestStack\/A: invalid layers\[0\] fromLayerVersionArn\(layerVersionArn\) "arn:aws:lambda:us-east-1:123456789012:function:f": not a layer version ARN\. Fix: give a literal arn:aws:lambda/);
       const deployTime = new CfnParameter(stack, 'LayerArn').valueAsString;
-      expect(() => make('B', deployTime)).toThrow(/a deploy-time value: the image is built before deployment/);
+      expect(() => make('B', deployTime)).toThrow(/invalid layers\[0\] fromLayerVersionArn\(layerVersionArn\) \(a deploy-time value\): not a layer version ARN known at synth: the image is built before deployment/);
     });
 
     test('one image, one credentials file', () => {

@@ -2,13 +2,13 @@ import { checkLayers, LayerFile, LayerPlan } from '../src/private/layer-plan';
 
 const file = (relativePath: string, mode = 0o644, size = 10): LayerFile => ({ relativePath, mode, size, source: Buffer.alloc(0) });
 const dirLayer = (description: string, files: LayerFile[], destination = '/opt', extra: Partial<LayerPlan> = {}): LayerPlan =>
-  ({ description, label: description, destination, allowOutsideOpt: false, files, ...extra });
+  ({ description, label: description, destination, allowOutsideOpt: false, content: { kind: 'files', files }, ...extra });
 
 describe('checkLayers', () => {
   test('a clean set of layers: no error, no warning', () => {
     const result = checkLayers([
       dirLayer('fromDirectory("telemetry")', [file('extensions/telemetry', 0o755), file('telemetry/config.json')]),
-      { description: 'fromImage("adapter")', label: 'adapter', destination: '/opt/extensions/lambda-adapter', allowOutsideOpt: false, image: { uri: 'adapter:1', source: '/lambda-adapter' } },
+      { description: 'fromImage("adapter")', label: 'adapter', destination: '/opt/extensions/lambda-adapter', allowOutsideOpt: false, content: { kind: 'image', uri: 'adapter:1', source: '/lambda-adapter' } },
     ]);
     expect(result).toEqual({ errors: [], warnings: [], environment: {} });
   });
@@ -24,7 +24,7 @@ describe('checkLayers', () => {
   test('at most 10 external extensions, counting image layers copied to /opt/extensions/<name>', () => {
     const ten = Array.from({ length: 10 }, (_, i) => file(`extensions/e${i}`, 0o755));
     expect(checkLayers([dirLayer('d', ten)]).errors).toEqual([]);
-    const adapter: LayerPlan = { description: 'fromImage("adapter")', label: 'adapter', destination: '/opt/extensions/lambda-adapter', allowOutsideOpt: false, image: { uri: 'a:1', source: '/lambda-adapter' } };
+    const adapter: LayerPlan = { description: 'fromImage("adapter")', label: 'adapter', destination: '/opt/extensions/lambda-adapter', allowOutsideOpt: false, content: { kind: 'image', uri: 'a:1', source: '/lambda-adapter' } };
     const { errors } = checkLayers([dirLayer('d', ten), adapter]);
     expect(errors.map(e => e.message)).toEqual(['Lambda runs at most 10 external extensions']);
     expect(errors[0].value).toMatch(/^11 extensions \(/);

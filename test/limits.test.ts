@@ -1,4 +1,4 @@
-import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkTimeout, environmentBytes, formatProblem, isAbsolute, LIMITS } from '../src/private/limits';
+import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkTimeout, environmentBytes, isAbsolute, LIMITS } from '../src/private/limits';
 
 describe('checkMemorySize', () => {
   test.each([128, 1769, 10240])('accepts %d MB', mb => expect(checkMemorySize(mb)).toEqual([]));
@@ -73,9 +73,4 @@ describe('checkEnvironment', () => {
     expect(checkEnvironment({ AWS_REGION: 'x', _HANDLER: 'y', LAMBDA_TASK_ROOT: 'z' })[0].value).toBe('AWS_REGION, _HANDLER, LAMBDA_TASK_ROOT');
     expect(checkEnvironment({ AWS_LAMBDA_EXEC_WRAPPER: '/opt/wrapper', LAMBDA_RUNTIME_DIR_X: '1' })).toEqual([]);
   });
-});
-
-test('formatProblem names the path, the prop, the value and the fix', () => {
-  expect(formatProblem('Stack/Fn', { prop: 'memorySize', value: '64 MB', message: 'too small', fix: 'raise it' }))
-    .toBe('Stack/Fn: invalid memorySize 64 MB: too small. Fix: raise it.');
 });

@@ -1,4 +1,5 @@
 import { AMAZON_LINUX_2_END_OF_LIFE, daysBetween, DEPRECATIONS, deprecationNotices, findDeprecation } from '../src/private/runtime-deprecations';
+import { WarningIds } from '../src/warnings';
 
 describe('DEPRECATIONS table', () => {
   test('has one row per family and version, each with a valid ISO date and a replacement', () => {
@@ -21,21 +22,21 @@ describe('DEPRECATIONS table', () => {
 describe('deprecationNotices', () => {
   test('reports a deprecated runtime with its date and replacement', () => {
     const [n] = deprecationNotices('python', '3.9', '2026-11-22');
-    expect(n.id).toBe('runtimeDeprecated');
+    expect(n.id).toBe(WarningIds.RUNTIME_DEPRECATED);
     expect(n.message).toMatch(/2025-12-15/);
     expect(n.message).toMatch(/python\('3\.13'\)/);
   });
 
   test('warns ahead of a deprecation within 180 days, with the days left', () => {
     const [n] = deprecationNotices('nodejs', '22', '2026-11-22');
-    expect(n.id).toBe('runtimeDeprecationSoon');
+    expect(n.id).toBe(WarningIds.RUNTIME_DEPRECATION_SOON);
     expect(n.message).toMatch(/in 159 days/);
     expect(deprecationNotices('nodejs', '22', '2026-10-01')).toEqual([]);
   });
 
   test('adds the Amazon Linux 2 end-of-life notice only after 2026-06-30', () => {
-    expect(deprecationNotices('provided', 'al2', '2026-06-29').map(n => n.id)).toEqual(['runtimeDeprecationSoon']);
-    expect(deprecationNotices('provided', 'al2', AMAZON_LINUX_2_END_OF_LIFE).map(n => n.id)).toEqual(['runtimeDeprecated', 'amazonLinux2EndOfLife']);
+    expect(deprecationNotices('provided', 'al2', '2026-06-29').map(n => n.id)).toEqual([WarningIds.RUNTIME_DEPRECATION_SOON]);
+    expect(deprecationNotices('provided', 'al2', AMAZON_LINUX_2_END_OF_LIFE).map(n => n.id)).toEqual([WarningIds.RUNTIME_DEPRECATED, WarningIds.AMAZON_LINUX_2_END_OF_LIFE]);
   });
 
   test('says nothing for current runtimes and unknown versions', () => {

@@ -7,10 +7,10 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { LIMITS } from '../private/limits';
 import { buildFunction, localTag } from './build';
 import { findFunction, ImageFunction } from './cloud-assembly';
 import { engineRun, engineSpawn, findEngine } from './engine';
+import { LIMITS } from '../private/limits';
 
 export type InvocationType = 'RequestResponse' | 'Event';
 

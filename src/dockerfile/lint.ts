@@ -5,9 +5,11 @@
 
 export type LintSeverity = 'error' | 'warning';
 
+/** The rules (warnings are reported as `cdk-lambda-container:dockerfile<Rule>`, see WarningIds). */
+export type LintRule = 'credentials' | 'relativeEntrypoint' | 'relativeWorkdir' | 'ignoredInstruction' | 'singleStageCompilers' | 'codeBeforeDependencies';
+
 export interface LintFinding {
-  /** Stable rule id (annotations are `cdk-lambda-container:dockerfile-<rule>`). */
-  readonly rule: string;
+  readonly rule: LintRule;
   readonly severity: LintSeverity;
   /** 1-based line of the instruction's first line. */
   readonly line: number;
@@ -103,24 +105,24 @@ export function lintDockerfile(text: string): LintFinding[] {
     if (ins.keyword === 'ENTRYPOINT') {
       const { value } = firstArgument(ins.args);
       if (value && !value.startsWith('/') && !value.startsWith('$')) {
-        findings.push({ rule: 'relative-entrypoint', severity: 'warning', line: ins.line, message: `ENTRYPOINT ${JSON.stringify(value)} is not an absolute path, and Lambda fails with Runtime.InvalidEntrypoint when it cannot find it`, fix: `give the absolute path of the executable (e.g. /usr/local/bin/${value.split('/').pop()})` });
+        findings.push({ rule: 'relativeEntrypoint', severity: 'warning', line: ins.line, message: `ENTRYPOINT ${JSON.stringify(value)} is not an absolute path, and Lambda fails with Runtime.InvalidEntrypoint when it cannot find it`, fix: `give the absolute path of the executable (e.g. /usr/local/bin/${value.split('/').pop()})` });
       }
     }
     if (ins.keyword === 'WORKDIR' && !ins.args.startsWith('/') && !ins.args.startsWith('$')) {
-      findings.push({ rule: 'relative-workdir', severity: 'warning', line: ins.line, message: `WORKDIR ${ins.args} is relative: it depends on every WORKDIR before it`, fix: 'give an absolute path' });
+      findings.push({ rule: 'relativeWorkdir', severity: 'warning', line: ins.line, message: `WORKDIR ${ins.args} is relative: it depends on every WORKDIR before it`, fix: 'give an absolute path' });
     }
     if (IGNORED_BY_LAMBDA.includes(ins.keyword)) {
-      findings.push({ rule: 'ignored-instruction', severity: 'warning', line: ins.line, message: `Lambda ignores ${ins.keyword} (it honours only ENTRYPOINT, CMD, WORKDIR and ENV of the image config)`, fix: `remove ${ins.keyword}` });
+      findings.push({ rule: 'ignoredInstruction', severity: 'warning', line: ins.line, message: `Lambda ignores ${ins.keyword} (it honours only ENTRYPOINT, CMD, WORKDIR and ENV of the image config)`, fix: `remove ${ins.keyword}` });
     }
     if (ins.keyword === 'RUN' && stages === 1 && COMPILERS.test(ins.args)) {
-      findings.push({ rule: 'single-stage-compilers', severity: 'warning', line: ins.line, message: 'a single-stage build installs compilers or build tools, which then ship in the function image (bigger, slower cold starts, more to patch)', fix: 'build in a stage of its own (FROM … AS build) and COPY --from=build only the results' });
+      findings.push({ rule: 'singleStageCompilers', severity: 'warning', line: ins.line, message: 'a single-stage build installs compilers or build tools, which then ship in the function image (bigger, slower cold starts, more to patch)', fix: 'build in a stage of its own (FROM … AS build) and COPY --from=build only the results' });
     }
     if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && !/--from=/.test(ins.args)) {
       const sources = ins.args.replace(/--\S+/g, '').trim().split(/\s+/).slice(0, -1);
       if (sources.some(s => s === '.' || s === './') && codeCopiedAt === undefined) codeCopiedAt = ins.line;
     }
     if (ins.keyword === 'RUN' && codeCopiedAt !== undefined && INSTALLS_DEPENDENCIES.test(ins.args)) {
-      findings.push({ rule: 'code-before-dependencies', severity: 'warning', line: ins.line, message: `dependencies are installed after the whole context was copied (line ${codeCopiedAt}), so every code change reinstalls them`, fix: 'copy the dependency manifest (and lockfile) first, install, then copy the code' });
+      findings.push({ rule: 'codeBeforeDependencies', severity: 'warning', line: ins.line, message: `dependencies are installed after the whole context was copied (line ${codeCopiedAt}), so every code change reinstalls them`, fix: 'copy the dependency manifest (and lockfile) first, install, then copy the code' });
       codeCopiedAt = undefined; // once per copy
     }
   }

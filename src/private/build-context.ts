@@ -28,6 +28,14 @@ export const DEFAULT_CODE_EXCLUDES: readonly string[] = [
 /** What a generated build context contains. */
 export interface ContextSpec {
   readonly dockerfile: string;
+  /** Where the Dockerfile goes in the context. @default 'Dockerfile' */
+  readonly dockerfileName?: string;
+  /**
+   * A build context of your own, copied at the context's root (Docker ignore rules: `exclude`
+   * holds what `.dockerignore` says), under the Dockerfile and the layers. Used when layers are
+   * added to your Dockerfile.
+   */
+  readonly baseContext?: { readonly dir: string; readonly exclude: readonly string[] };
   /** The function code directory; undefined for images without code (layer images). */
   readonly codeDir?: string;
   readonly codeExclude: readonly string[];
@@ -56,9 +64,9 @@ export interface StagedLayer {
  */
 export const LAYER_MTIME = new Date('2000-01-01T00:00:00Z');
 
-/** Fingerprint and copy see the same files: globs excluded, symlinks kept as links. */
-function copyOptions(exclude: readonly string[]) {
-  return { exclude: [...exclude], ignoreMode: IgnoreMode.GLOB, follow: SymlinkFollowMode.NEVER };
+/** Fingerprint and copy see the same files: globs (or Docker ignore rules) excluded, symlinks kept as links. */
+function copyOptions(exclude: readonly string[], ignoreMode = IgnoreMode.GLOB) {
+  return { exclude: [...exclude], ignoreMode, follow: SymlinkFollowMode.NEVER };
 }
 
 /**
@@ -66,11 +74,13 @@ function copyOptions(exclude: readonly string[]) {
  * in `memo`: 200 functions on one code directory fingerprint it once. Callers keep one memo per
  * synthesis (per App), so a process that synthesizes again after a change sees the change.
  */
-export function directoryFingerprint(dir: string, exclude: readonly string[], memo = new Map<string, string>()): string {
-  const key = `${path.resolve(dir)}\0${exclude.join('\0')}`;
+export function directoryFingerprint(
+  dir: string, exclude: readonly string[], memo = new Map<string, string>(), ignoreMode = IgnoreMode.GLOB,
+): string {
+  const key = `${path.resolve(dir)}\0${ignoreMode}\0${exclude.join('\0')}`;
   let fp = memo.get(key);
   if (!fp) {
-    fp = FileSystem.fingerprint(dir, copyOptions(exclude));
+    fp = FileSystem.fingerprint(dir, copyOptions(exclude, ignoreMode));
     memo.set(key, fp);
   }
   return fp;
@@ -82,6 +92,8 @@ export function contextHash(spec: ContextSpec, memo?: Map<string, string>): stri
   const add = (s: string) => h.update(s).update('\0');
   add(CONTEXT_FORMAT);
   add(spec.dockerfile);
+  if (spec.dockerfileName !== undefined) add(`file ${spec.dockerfileName}`);
+  if (spec.baseContext) add(`context ${directoryFingerprint(spec.baseContext.dir, spec.baseContext.exclude, memo, IgnoreMode.DOCKER)}`);
   add(spec.extraHash);
   add(spec.codeDir ? directoryFingerprint(spec.codeDir, spec.codeExclude, memo) : '(no code)');
   for (const file of spec.dependencyFiles) {
@@ -113,7 +125,12 @@ export function stageContext(outdir: string, hash: string, spec: ContextSpec): s
   const tmp = `${target}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  fs.writeFileSync(path.join(tmp, 'Dockerfile'), spec.dockerfile);
+  if (spec.baseContext) {
+    FileSystem.copyDirectory(spec.baseContext.dir, tmp, copyOptions(spec.baseContext.exclude, IgnoreMode.DOCKER));
+  }
+  const dockerfile = path.join(tmp, spec.dockerfileName ?? 'Dockerfile');
+  fs.mkdirSync(path.dirname(dockerfile), { recursive: true });
+  fs.writeFileSync(dockerfile, spec.dockerfile);
   if (spec.dependencyFiles.length > 0) {
     fs.mkdirSync(path.join(tmp, CONTEXT_DEPS_DIR));
     for (const file of spec.dependencyFiles) {

@@ -4,10 +4,12 @@
  * synthesizer gets the asset, as DockerImageAsset would register it.
  */
 import * as path from 'path';
-import { Stack, Stage } from 'aws-cdk-lib';
+import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { ContextSpec, contextHash, stageContext } from './build-context';
 import { RoutedImage, routeTo } from './image-routing';
+import { fail } from './problems';
 import { ISharedImageRepository } from '../shared-image-repository';
 
 export interface GeneratedAsset {
@@ -29,6 +31,8 @@ export interface GeneratedAssetOptions {
   readonly platform: string;
   readonly displayName: string;
   readonly buildSecrets?: Record<string, string>;
+  readonly buildArgs?: Record<string, string>;
+  readonly target?: string;
   /** Publish into a shared repository instead of the bootstrap one (the lineage is named after `scope`). */
   readonly repository?: ISharedImageRepository;
 }
@@ -53,15 +57,17 @@ export function registerGeneratedImage(scope: IConstruct, spec: ContextSpec, opt
     const stage = Stage.of(stack);
     const outdir = stage?.assetOutdir;
     if (!outdir) {
-      throw new Error(`${scope.node.path}: a generated image must be in a Stage (an App) to stage its build context.`);
+      fail(scope, { prop: 'scope', value: `(the root ${stack.node.root.constructor.name})`, message: 'an image built at synth needs a Stage (an App) to stage its build context', fix: 'create the stack inside a cdk.App (or a Stage)' });
     }
     // Relative to the stack's own assembly directory (nested stages keep assets at the top).
     const assetPath = path.relative(stage!.outdir, path.join(outdir, stageContext(outdir, hash, spec)));
     const source = {
       sourceHash: hash,
       directoryName: assetPath,
-      dockerFile: 'Dockerfile',
+      dockerFile: spec.dockerfileName ?? 'Dockerfile',
       platform: options.platform,
+      dockerBuildArgs: options.buildArgs,
+      dockerBuildTarget: options.target,
       dockerBuildSecrets: options.buildSecrets,
       displayName: options.displayName,
     };
@@ -75,4 +81,20 @@ export function registerGeneratedImage(scope: IConstruct, spec: ContextSpec, opt
     perStack.set(key, asset);
   }
   return asset;
+}
+
+/**
+ * Adds the `aws:asset:*` metadata of a generated image to a function resource (for SAM and the
+ * local tooling), as `DockerImageAsset.addResourceMetadata` does for its own assets.
+ */
+export function addImageResourceMetadata(resource: CfnResource, asset: GeneratedAsset, spec: ContextSpec, options: Pick<GeneratedAssetOptions, 'buildArgs' | 'target'> = {}): void {
+  if (!resource.node.tryGetContext(cxapi.ASSET_RESOURCE_METADATA_ENABLED_CONTEXT)) return;
+  resource.cfnOptions.metadata = {
+    ...resource.cfnOptions.metadata,
+    [cxapi.ASSET_RESOURCE_METADATA_PATH_KEY]: asset.assetPath,
+    [cxapi.ASSET_RESOURCE_METADATA_DOCKERFILE_PATH_KEY]: spec.dockerfileName ?? 'Dockerfile',
+    [cxapi.ASSET_RESOURCE_METADATA_DOCKER_BUILD_ARGS_KEY]: options.buildArgs ?? {},
+    ...(options.target ? { [cxapi.ASSET_RESOURCE_METADATA_DOCKER_BUILD_TARGET_KEY]: options.target } : {}),
+    [cxapi.ASSET_RESOURCE_METADATA_PROPERTY_KEY]: 'Code.ImageUri',
+  };
 }

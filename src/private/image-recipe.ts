@@ -7,16 +7,11 @@
  * therefore rebuilds only the code layer.
  */
 import { DependencyKind, installCommands } from './dependencies';
-import { DockerfileModel, I, Instruction, Stage } from '../dockerfile/model';
 import { OPT_DIR } from './layer-plan';
+import { DockerfileModel, I, Instruction, Stage } from '../dockerfile/model';
 
 /** The two CPU architectures Lambda runs, as AWS base image tags spell them. */
 export type ArchitectureName = 'x86_64' | 'arm64';
-
-/** The build platform of an architecture. */
-export function platformOf(architecture: ArchitectureName): string {
-  return architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64';
-}
 
 /** Where alternative-base images keep the function, its dependencies and the RIC. */
 export const FUNCTION_DIR = '/function';
@@ -64,19 +59,15 @@ export interface ImageSettings {
 export interface RecipeLayer {
   /** How the user wrote it, as a comment. */
   readonly description: string;
-  /** Build-context folder holding the layer's files under their full image paths (copied to /). */
-  readonly contextDir?: string;
-  /** A publisher's image and the path in it to copy. */
-  readonly image?: { readonly uri: string; readonly source: string };
-  /** A layer version fetched in a throwaway stage with a build secret. */
-  readonly fetch?: {
-    readonly arn: string;
-    readonly fetcherImage: string;
-    readonly profile?: string;
-    /** Context path of the fetch script. */
-    readonly script: string;
-  };
   readonly destination: string;
+  /** Where the Dockerfile copies it from: the kinds of `LayerContent`, placed. */
+  readonly content:
+  /** A build-context folder holding the layer's files under their full image paths (copied to /). */
+  | { readonly kind: 'files'; readonly contextDir: string }
+  /** A publisher's image and the path in it to copy. */
+  | { readonly kind: 'image'; readonly uri: string; readonly source: string }
+  /** A layer version fetched in a throwaway stage with a build secret; `script` is its context path. */
+  | { readonly kind: 'fetch'; readonly arn: string; readonly fetcherImage: string; readonly profile?: string; readonly script: string };
 }
 
 /** Build secret id of the credentials that fetch layer versions (a file, mounted for one RUN). */
@@ -148,37 +139,44 @@ export function layerSteps(layers: readonly RecipeLayer[], shellImage: string): 
   layers.forEach((layer, i) => {
     copies.push(I.comment(`${LAYER_COMMENT_PREFIX}${layer.description}`));
     const name = `layer-${i}`;
-    if (layer.fetch) {
-      // Credentials reach one RUN as a mounted secret; the stage ends FROM scratch with the files
-      // only, so no layer, history entry or build argument of the image ever holds them.
-      const secret = `/run/secrets/${LAYER_CREDENTIALS_SECRET}`;
-      const env = [`AWS_CONFIG_FILE=${secret}`, `AWS_SHARED_CREDENTIALS_FILE=${secret}`, ...(layer.fetch.profile ? [`AWS_PROFILE=${layer.fetch.profile}`] : [])];
-      stages.push(
-        {
-          from: layer.fetch.fetcherImage,
-          name: `${name}-fetch`,
+    const content = layer.content;
+    switch (content.kind) {
+      case 'fetch': {
+        // Credentials reach one RUN as a mounted secret; the stage ends FROM scratch with the files
+        // only, so no layer, history entry or build argument of the image ever holds them.
+        const secret = `/run/secrets/${LAYER_CREDENTIALS_SECRET}`;
+        const env = [`AWS_CONFIG_FILE=${secret}`, `AWS_SHARED_CREDENTIALS_FILE=${secret}`, ...(content.profile ? [`AWS_PROFILE=${content.profile}`] : [])];
+        stages.push(
+          {
+            from: content.fetcherImage,
+            name: `${name}-fetch`,
+            instructions: [
+              I.copy(content.script, '/tmp/fetch-layer-version.py'),
+              I.runWithMounts([`type=secret,id=${LAYER_CREDENTIALS_SECRET},target=${secret}`], `${env.join(' ')} python3 /tmp/fetch-layer-version.py ${content.arn} ${LAYER_STAGE_ROOT}${OPT_DIR}`),
+            ],
+          },
+          { from: 'scratch', name, instructions: [I.copy(`${LAYER_STAGE_ROOT}/`, `${LAYER_STAGE_ROOT}/`, { from: `${name}-fetch` })] },
+        );
+        copies.push(I.copy(`${LAYER_STAGE_ROOT}/`, '/', { from: name }));
+        break;
+      }
+      case 'image': {
+        const target = `${LAYER_STAGE_ROOT}${layer.destination.replace(/\/+$/, '')}`;
+        const created = target.split('/').slice(1).map((_, j, parts) => '/' + parts.slice(0, j + 1).join('/'));
+        stages.push({
+          from: shellImage,
+          name,
           instructions: [
-            I.copy(layer.fetch.script, '/tmp/fetch-layer-version.py'),
-            I.runWithMounts([`type=secret,id=${LAYER_CREDENTIALS_SECRET},target=${secret}`], `${env.join(' ')} python3 /tmp/fetch-layer-version.py ${layer.fetch.arn} ${LAYER_STAGE_ROOT}${OPT_DIR}`),
+            I.copy(content.source, target, { from: content.uri }),
+            I.run(`TZ=UTC touch -t ${LAYER_TIMESTAMP} ${created.join(' ')}`),
           ],
-        },
-        { from: 'scratch', name, instructions: [I.copy(`${LAYER_STAGE_ROOT}/`, `${LAYER_STAGE_ROOT}/`, { from: `${name}-fetch` })] },
-      );
-      copies.push(I.copy(`${LAYER_STAGE_ROOT}/`, '/', { from: name }));
-    } else if (layer.image) {
-      const target = `${LAYER_STAGE_ROOT}${layer.destination.replace(/\/+$/, '')}`;
-      const created = target.split('/').slice(1).map((_, j, parts) => '/' + parts.slice(0, j + 1).join('/'));
-      stages.push({
-        from: shellImage,
-        name,
-        instructions: [
-          I.copy(layer.image.source, target, { from: layer.image.uri }),
-          I.run(`TZ=UTC touch -t ${LAYER_TIMESTAMP} ${created.join(' ')}`),
-        ],
-      });
-      copies.push(I.copy(`${LAYER_STAGE_ROOT}/`, '/', { from: name }));
-    } else {
-      copies.push(I.copy(`${layer.contextDir}/`, '/'));
+        });
+        copies.push(I.copy(`${LAYER_STAGE_ROOT}/`, '/', { from: name }));
+        break;
+      }
+      case 'files':
+        copies.push(I.copy(`${content.contextDir}/`, '/'));
+        break;
     }
   });
   return { stages, copies };

@@ -5,7 +5,7 @@
  */
 import { Stack, Stage, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { formatProblem } from './limits';
+import { fail } from './problems';
 import { ISharedImageRepository, SharedImageRepository } from '../shared-image-repository';
 import { ImageRoute, SharedImageRepositorySynthesizer } from '../shared-image-repository-synthesizer';
 import { lineageTagPrefix } from './repository-naming';
@@ -28,33 +28,31 @@ export interface ImageRouting {
  */
 export function routeTo(scope: IConstruct, repository: ISharedImageRepository): ImageRouting {
   const stack = Stack.of(scope);
-  const fail = (value: string, message: string, fix: string): never => {
-    throw new Error(formatProblem(scope.node.path, { prop: 'repository', value, message, fix }));
-  };
+  const refuse = (value: string, message: string, fix: string): never => fail(scope, { prop: 'repository', value, message, fix });
   const name = JSON.stringify(repository.repositoryName);
   const synthesizer = stack.synthesizer;
   if (!(synthesizer instanceof SharedImageRepositorySynthesizer)) {
-    fail(name, `the stack ${stack.stackName} uses ${synthesizer.constructor.name}, which publishes every image into the bootstrap repository`,
+    refuse(name, `the stack ${stack.stackName} uses ${synthesizer.constructor.name}, which publishes every image into the bootstrap repository`,
       'give the App `defaultStackSynthesizer: new SharedImageRepositorySynthesizer()` (or the stack `synthesizer: new SharedImageRepositorySynthesizer()`)');
   }
   const managed = repository instanceof SharedImageRepository;
   const repositoryStack = Stack.of(repository);
   if (managed && repositoryStack === stack) {
-    fail(name, `the repository is in the same stack (${stack.stackName}) as the image, and cdk-assets looks the repository up before that stack is deployed ("No ECR repository named …")`,
+    refuse(name, `the repository is in the same stack (${stack.stackName}) as the image, and cdk-assets looks the repository up before that stack is deployed ("No ECR repository named …")`,
       'put the SharedImageRepository in a stack of its own: the image builds then wait for that stack');
   }
   if (managed && Stage.of(repositoryStack) !== Stage.of(stack)) {
-    fail(name, `the repository's stack ${repositoryStack.node.path} is in another Stage, and deployments of one Stage cannot wait for another's`,
+    refuse(name, `the repository's stack ${repositoryStack.node.path} is in another Stage, and deployments of one Stage cannot wait for another's`,
       'create the repository in this Stage, or deploy its Stage first and use SharedImageRepository.fromRepositoryName here');
   }
   const known = (x: string) => !Token.isUnresolved(x);
   if (known(stack.region) && known(repository.env.region) && stack.region !== repository.env.region) {
-    fail(name, `the repository is in ${repository.env.region} and the image's stack in ${stack.region}, and Lambda pulls only from its own region`,
+    refuse(name, `the repository is in ${repository.env.region} and the image's stack in ${stack.region}, and Lambda pulls only from its own region`,
       `create a SharedImageRepository in ${stack.region} for this stack`);
   }
   if (managed && known(stack.account) && known(repository.env.account) && stack.account !== repository.env.account
     && !(repository as SharedImageRepository).pullAccounts.includes(stack.account)) {
-    fail(name, `the repository is in account ${repository.env.account} and the function's stack in ${stack.account}, which may not pull from it`,
+    refuse(name, `the repository is in account ${repository.env.account} and the function's stack in ${stack.account}, which may not pull from it`,
       `add '${stack.account}' to the repository's pullAccounts`);
   }
   const tagPrefix = lineageTagPrefix(scope.node.path);

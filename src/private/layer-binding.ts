@@ -3,17 +3,16 @@
  * layers, annotate the function, and say what the build context holds and the Dockerfile copies.
  */
 import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Annotations, FileSystem, IgnoreMode } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { BaseImage } from '../base-image';
-import { StagedLayer, stageLayerFiles } from './build-context';
-import { ExtensionImageLayer, layerContentHash } from '../extension-image-layer';
+import { StagedLayer } from './build-context';
 import { ArchitectureName, LAYER_CREDENTIALS_SECRET, RecipeLayer } from './image-recipe';
+import { layerContentHash } from './layer-files';
 import { checkLayers, LayerPlan } from './layer-plan';
-import { formatProblem } from './limits';
+import { fail, ProblemError, warn } from './problems';
+import { BaseImage } from '../base-image';
+import type { ExtensionImageLayer } from '../extension-image-layer';
+import { WarningIds } from '../warnings';
 
 /** The script that fetches layer versions at build time, shipped in the package's assets/. */
 const FETCH_SCRIPT_SOURCE = path.join(__dirname, '..', '..', 'assets', 'fetch-layer-version.py');
@@ -48,48 +47,51 @@ export interface ResolvedLayers {
 export function resolveLayers(
   scope: IConstruct, layers: readonly ExtensionImageLayer[], architecture: ArchitectureName, contextRoot: string,
 ): ResolvedLayers {
-  const fail = (prop: string, value: string, message: string, fix: string): never => {
-    throw new Error(formatProblem(scope.node.path, { prop, value, message, fix }));
-  };
   const plans: LayerPlan[] = layers.map((layer, i) => {
     try {
       return layer._plan();
     } catch (e) {
-      throw new Error(`${scope.node.path}: invalid layers[${i}]: ${(e as Error).message}`);
+      if (!(e instanceof ProblemError)) throw e;
+      fail(scope, ...e.problems.map(p => ({ ...p, prop: `layers[${i}] ${p.prop}` })));
     }
   });
   const check = checkLayers(plans);
-  if (check.errors.length > 0) {
-    throw new Error(check.errors.map(p => formatProblem(scope.node.path, p)).join('\n'));
-  }
+  if (check.errors.length > 0) fail(scope, ...check.errors);
   for (const warning of check.warnings) {
-    Annotations.of(scope).addWarningV2('cdk-lambda-container:layerOverlap', warning);
+    warn(scope, WarningIds.LAYER_OVERLAP, warning);
   }
+  const credentialFiles = new Set<string>();
   for (const plan of plans) {
-    const tag = plan.image?.uri.split('/').pop() ?? '';
-    if (plan.image && !plan.image.uri.includes('@') && (!tag.includes(':') || tag.endsWith(':latest'))) {
-      Annotations.of(scope).addWarningV2('cdk-lambda-container:layerImageNotPinned', `${plan.description} is not pinned: each build copies whatever the reference points to then. Pin a version tag or a digest (@sha256:…).`);
+    if (plan.content.kind === 'fetch') credentialFiles.add(plan.content.credentialsFile);
+    if (plan.content.kind !== 'image') continue;
+    const uri = plan.content.uri;
+    const tag = uri.split('/').pop() ?? '';
+    if (!uri.includes('@') && (!tag.includes(':') || tag.endsWith(':latest'))) {
+      warn(scope, WarningIds.LAYER_IMAGE_NOT_PINNED, `${plan.description} is not pinned: each build copies whatever the reference points to then. Pin a version tag or a digest (@sha256:…).`);
     }
   }
-  const credentialFiles = new Set(plans.flatMap(p => (p.fetch ? [p.fetch.credentialsFile] : [])));
   if (credentialFiles.size > 1) {
-    fail('layers', [...credentialFiles].join(', '), 'layer versions of one image are fetched with one credentials file (one build secret)', 'give every fromLayerVersionArn the same credentialsFile (a profile can differ)');
+    fail(scope, { prop: 'layers', value: [...credentialFiles].join(', '), message: 'layer versions of one image are fetched with one credentials file (one build secret)', fix: 'give every fromLayerVersionArn the same credentialsFile (a profile can differ)' });
   }
   const fetchScript = `${contextRoot}/fetch-layer-version.py`;
   const context: StagedLayer[] = [];
-  const recipe: RecipeLayer[] = plans.map((plan, i) => {
-    if (plan.fetch) {
-      const fetcherImage = plan.fetch.fetcherImage ?? layerHelperImage(architecture);
-      const fetch = { arn: plan.fetch.arn, fetcherImage, profile: plan.fetch.profile, script: fetchScript };
-      return { description: plan.label, fetch, destination: plan.destination };
+  const recipe = plans.map((plan, i): RecipeLayer => {
+    const placed = { description: plan.label, destination: plan.destination };
+    const content = plan.content;
+    switch (content.kind) {
+      case 'fetch': {
+        const fetcherImage = content.fetcherImage ?? layerHelperImage(architecture);
+        return { ...placed, content: { kind: 'fetch', arn: content.arn, fetcherImage, profile: content.profile, script: fetchScript } };
+      }
+      case 'image':
+        return { ...placed, content: { kind: 'image', uri: content.uri, source: content.source } };
+      case 'files': {
+        const hash = layerContentHash(plan);
+        const dir = `${contextRoot}/${i}-${hash.slice(0, 16)}`;
+        context.push({ dir, hash, destination: plan.destination, files: content.files });
+        return { ...placed, content: { kind: 'files', contextDir: dir } };
+      }
     }
-    if (!plan.files) {
-      return { description: plan.label, image: plan.image, destination: plan.destination };
-    }
-    const hash = layerContentHash(plan);
-    const dir = `${contextRoot}/${i}-${hash.slice(0, 16)}`;
-    context.push({ dir, hash, destination: plan.destination, files: plan.files });
-    return { description: plan.label, contextDir: dir, destination: plan.destination };
   });
   const [credentialsFile] = credentialFiles;
   return {
@@ -100,24 +102,4 @@ export function resolveLayers(
     buildSecrets: credentialsFile ? { [LAYER_CREDENTIALS_SECRET]: `src=${credentialsFile}` } : undefined,
     fingerprint: crypto.createHash('sha256').update(JSON.stringify([recipe, context.map(c => c.hash)])).digest('hex'),
   };
-}
-
-/**
- * A copy of your build context (what `.dockerignore` and `exclude` leave in) plus the layers'
- * files and the composed Dockerfile, in a temporary directory for `DockerImageAsset` to stage.
- * The asset hash comes from the content, so it does not change from one synth to the next.
- */
-export function stageComposedContext(
-  contextDir: string, file: string, dockerfile: string, layers: ResolvedLayers, exclude: readonly string[],
-): string {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-lambda-container-context-'));
-  const ignoreFile = path.join(contextDir, '.dockerignore');
-  const ignored = fs.existsSync(ignoreFile)
-    ? fs.readFileSync(ignoreFile, 'utf8').split(/\r?\n/).map(l => l.trim()).filter(l => l && !l.startsWith('#'))
-    : [];
-  // .dockerignore is applied here and left out: its patterns could hide the layers' folder.
-  FileSystem.copyDirectory(contextDir, out, { exclude: [...ignored, ...exclude, '.dockerignore'], ignoreMode: IgnoreMode.DOCKER });
-  stageLayerFiles(out, layers.context, layers.files);
-  fs.writeFileSync(path.join(out, file), dockerfile);
-  return out;
 }

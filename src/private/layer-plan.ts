@@ -7,7 +7,8 @@
  * extensions through a wrapper script (`AWS_LAMBDA_EXEC_WRAPPER`) or a language's startup
  * variable (`JAVA_TOOL_OPTIONS`, `NODE_OPTIONS`, `DOTNET_STARTUP_HOOKS`).
  */
-import { LIMITS, Problem } from './limits';
+import { LIMITS } from './limits';
+import { Problem } from './problems';
 
 /** Where layers land unless told otherwise, and where external extensions live. */
 export const OPT_DIR = '/opt';
@@ -36,6 +37,19 @@ export interface LayerFile {
   readonly linkTarget?: string;
 }
 
+/**
+ * Where a layer's content comes from, one kind per source. Every step that treats layers (the
+ * checks here, the binding, the Dockerfile recipe, the build context) switches on `kind`, so a
+ * new source is one more case the compiler asks for.
+ */
+export type LayerContent =
+  /** Files from the build context, known at synth. */
+  | { readonly kind: 'files'; readonly files: readonly LayerFile[] }
+  /** A path of a publisher's layer image, copied at build time (content unknown at synth). */
+  | { readonly kind: 'image'; readonly uri: string; readonly source: string }
+  /** A published layer version fetched at build time with a build secret (content unknown at synth). */
+  | ({ readonly kind: 'fetch' } & LayerFetch);
+
 /** What one layer adds to an image. */
 export interface LayerPlan {
   /** How the user wrote it, for messages: `fromDirectory("extensions/telemetry")`. */
@@ -49,12 +63,7 @@ export interface LayerPlan {
   readonly destination: string;
   /** Whether a destination outside /opt was asked for on purpose. */
   readonly allowOutsideOpt: boolean;
-  /** Files from the build context, when the content is known at synth. */
-  readonly files?: readonly LayerFile[];
-  /** A publisher's layer image to copy `source` from (content unknown at synth). */
-  readonly image?: { readonly uri: string; readonly source: string };
-  /** A published layer version fetched at build time with a build secret (content unknown at synth). */
-  readonly fetch?: LayerFetch;
+  readonly content: LayerContent;
   /** Image environment the layer needs (wrapper script, runtime hooks). */
   readonly environment?: Readonly<Record<string, string>>;
 }
@@ -90,9 +99,18 @@ export function permissionBits(mode: number): number {
 const posixJoin = (dir: string, rel: string) => `${dir.replace(/\/+$/, '')}/${rel}`;
 const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir + '/');
 
-/** Absolute image paths of a layer's known files. */
+/** The files a layer is known at synth to hold (none for content fetched at build time). */
+export function knownFiles(plan: LayerPlan): readonly LayerFile[] {
+  return plan.content.kind === 'files' ? plan.content.files : [];
+}
+
+/** Absolute image paths a layer writes, as far as synth knows them. */
 export function imagePaths(plan: LayerPlan): string[] {
-  return (plan.files ?? []).map(f => posixJoin(plan.destination, f.relativePath));
+  switch (plan.content.kind) {
+    case 'files': return plan.content.files.map(f => posixJoin(plan.destination, f.relativePath));
+    case 'image': return [plan.destination];
+    case 'fetch': return [];
+  }
 }
 
 /** Checks the layers of one image, in the order they are applied. */
@@ -112,16 +130,22 @@ export function checkLayers(plans: readonly LayerPlan[]): LayerCheck {
   // External extensions: every file directly in /opt/extensions, which Lambda starts at init.
   const extensions = new Map<string, string>();
   const notExecutable: string[] = [];
+  const isExtension = (p: string) => isUnder(p, EXTENSIONS_DIR) && p.slice(EXTENSIONS_DIR.length + 1).split('/').length === 1;
   plans.forEach(plan => {
-    (plan.files ?? []).forEach(file => {
-      const p = posixJoin(plan.destination, file.relativePath);
-      if (isUnder(p, EXTENSIONS_DIR) && p.slice(EXTENSIONS_DIR.length + 1).split('/').length === 1) {
-        extensions.set(p, plan.description);
-        if (!file.linkTarget && !isExecutable(file.mode)) notExecutable.push(`${p} (from ${plan.description})`);
-      }
-    });
-    if (plan.image && isUnder(plan.destination, EXTENSIONS_DIR) && plan.destination !== EXTENSIONS_DIR) {
-      extensions.set(plan.destination, plan.description); // e.g. the Web Adapter: /opt/extensions/lambda-adapter
+    switch (plan.content.kind) {
+      case 'files':
+        for (const file of plan.content.files) {
+          const p = posixJoin(plan.destination, file.relativePath);
+          if (!isExtension(p)) continue;
+          extensions.set(p, plan.description);
+          if (!file.linkTarget && !isExecutable(file.mode)) notExecutable.push(`${p} (from ${plan.description})`);
+        }
+        break;
+      case 'image': // e.g. the Web Adapter: /opt/extensions/lambda-adapter
+        if (isUnder(plan.destination, EXTENSIONS_DIR) && plan.destination !== EXTENSIONS_DIR) extensions.set(plan.destination, plan.description);
+        break;
+      case 'fetch': // its extensions are known only once fetched
+        break;
     }
   });
   if (notExecutable.length > 0) {
@@ -134,7 +158,7 @@ export function checkLayers(plans: readonly LayerPlan[]): LayerCheck {
   // Two layers writing the same path: the later one wins, silently; say so.
   const writers = new Map<string, number>();
   plans.forEach((plan, i) => {
-    const paths = plan.files ? imagePaths(plan) : plan.image ? [plan.destination] : [];
+    const paths = imagePaths(plan);
     const clashes = new Map<number, string[]>();
     for (const p of paths) {
       const earlier = writers.get(p);
@@ -147,7 +171,7 @@ export function checkLayers(plans: readonly LayerPlan[]): LayerCheck {
     }
   });
 
-  const knownBytes = plans.reduce((sum, plan) => sum + (plan.files ?? []).reduce((s, f) => s + f.size, 0), 0);
+  const knownBytes = plans.reduce((sum, plan) => sum + knownFiles(plan).reduce((s, f) => s + f.size, 0), 0);
   if (knownBytes > LIMITS.imageMaxBytes) {
     errors.push({ prop: 'layers', value: `${(knownBytes / 1024 ** 3).toFixed(2)} GiB`, message: `the layers alone exceed Lambda's ${LIMITS.imageMaxBytes / 1024 ** 3} GiB image limit`, fix: 'leave large files out of the layers (download them at run time to /tmp, or use EFS)' });
   }

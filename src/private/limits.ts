@@ -3,6 +3,7 @@
  * problems instead of throwing (the constructs add the construct path and throw or annotate).
  * No CDK imports: unresolved Tokens are filtered out by the caller.
  */
+import { Problem } from './problems';
 
 /** Lambda's published quotas for container-image functions. */
 export const LIMITS = {
@@ -47,19 +48,6 @@ export const RESERVED_ENVIRONMENT_VARIABLES: readonly string[] = [
   'LAMBDA_TASK_ROOT',
   'LAMBDA_RUNTIME_DIR',
 ];
-
-/** A problem found by a check: which prop, the offending value, what is wrong and how to fix it. */
-export interface Problem {
-  readonly prop: string;
-  readonly value: string;
-  readonly message: string;
-  readonly fix: string;
-}
-
-/** Formats a problem as the one-line error users see, prefixed with the construct path. */
-export function formatProblem(path: string, problem: Problem): string {
-  return `${path}: invalid ${problem.prop} ${problem.value}: ${problem.message}. Fix: ${problem.fix}.`;
-}
 
 function range(prop: string, value: number, min: number, max: number, unit: string): Problem[] {
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -4,7 +4,7 @@
  * repository's props.
  */
 import * as crypto from 'crypto';
-import { Problem } from './limits';
+import { Problem } from './problems';
 
 /** ECR's repository name rule (CreateRepository). */
 const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;

@@ -7,6 +7,8 @@
  * `test/runtime-deprecations.test.ts` checks that it stays well formed.
  */
 
+import { WarningId, WarningIds } from '../warnings';
+
 /** One row: a runtime family and version, its deprecation date and its replacement. */
 export interface DeprecationEntry {
   /** Base image repository name under public.ecr.aws/lambda/ (python, nodejs, java, dotnet, ruby, provided, go). */
@@ -71,7 +73,7 @@ export function findDeprecation(family: string, version: string): DeprecationEnt
 /** A notice to show at synth for a base image, if any. */
 export interface DeprecationNotice {
   /** Acknowledgeable warning id (without the `cdk-lambda-container:` prefix). */
-  readonly id: 'runtimeDeprecated' | 'runtimeDeprecationSoon' | 'amazonLinux2EndOfLife';
+  readonly id: WarningId;
   readonly message: string;
 }
 
@@ -88,12 +90,12 @@ export function deprecationNotices(family: string, version: string, today: strin
   const image = `public.ecr.aws/lambda/${family}:${version}`;
   const days = daysBetween(today, entry.deprecatedOn);
   if (days <= 0) {
-    notices.push({ id: 'runtimeDeprecated', message: `${image} was deprecated by AWS Lambda on ${entry.deprecatedOn}: it gets no more security patches and new deployments may be blocked. Move to ${entry.replacement}.` });
+    notices.push({ id: WarningIds.RUNTIME_DEPRECATED, message: `${image} was deprecated by AWS Lambda on ${entry.deprecatedOn}: it gets no more security patches and new deployments may be blocked. Move to ${entry.replacement}.` });
   } else if (days <= DEPRECATION_NOTICE_DAYS) {
-    notices.push({ id: 'runtimeDeprecationSoon', message: `${image} will be deprecated by AWS Lambda on ${entry.deprecatedOn} (in ${days} days). Plan the move to ${entry.replacement}.` });
+    notices.push({ id: WarningIds.RUNTIME_DEPRECATION_SOON, message: `${image} will be deprecated by AWS Lambda on ${entry.deprecatedOn} (in ${days} days). Plan the move to ${entry.replacement}.` });
   }
   if (entry.os === 'Amazon Linux 2' && daysBetween(today, AMAZON_LINUX_2_END_OF_LIFE) <= 0) {
-    notices.push({ id: 'amazonLinux2EndOfLife', message: `${image} is built on Amazon Linux 2, which reached end of life on ${AMAZON_LINUX_2_END_OF_LIFE}. Move to ${entry.replacement} (Amazon Linux 2023).` });
+    notices.push({ id: WarningIds.AMAZON_LINUX_2_END_OF_LIFE, message: `${image} is built on Amazon Linux 2, which reached end of life on ${AMAZON_LINUX_2_END_OF_LIFE}. Move to ${entry.replacement} (Amazon Linux 2023).` });
   }
   return notices;
 }
