@@ -1,20 +1,9 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { newStack, tempTree } from './util';
 import { LambdaContainerFunction } from '../src';
-import { lintDockerfile, parseDockerfile } from '../src/dockerfile/lint';
+import { lintDockerfile } from '../src/dockerfile/lint';
 
 const rules = (text: string) => lintDockerfile(text).map(f => `${f.line}:${f.severity}:${f.rule}`);
-
-describe('parseDockerfile', () => {
-  test('joins continuations, skips comments, numbers stages', () => {
-    expect(parseDockerfile('# c\nFROM a AS b\nRUN x \\\n  # inner\n  && y\nFROM c\nCMD ["z"]\n')).toEqual([
-      { keyword: 'FROM', args: 'a AS b', line: 2, stage: 0 },
-      { keyword: 'RUN', args: 'x    && y', line: 3, stage: 0 },
-      { keyword: 'FROM', args: 'c', line: 6, stage: 1 },
-      { keyword: 'CMD', args: '["z"]', line: 7, stage: 1 },
-    ]);
-  });
-});
 
 describe('lintDockerfile', () => {
   test('a Dockerfile as AWS advises has no finding', () => {

@@ -25,29 +25,36 @@ describe('renderInstruction', () => {
     expect(renderInstruction(I.env({ A: '1', B: 'two words' }))).toBe('ENV A=1 \\\n    B="two words"');
   });
 
-  test('uses the JSON form of COPY when a path has a space, and renders --from and --chmod', () => {
+  test('uses the JSON form of COPY when a path has a space, and renders --from', () => {
     expect(renderInstruction(I.copy('my dir/', '/opt/'))).toBe('COPY ["my dir/","/opt/"]');
-    expect(renderInstruction(I.copy('/function', '/function', { from: 'build', chmod: '755' }))).toBe('COPY --from=build --chmod=755 /function /function');
+    expect(renderInstruction(I.copy('/function', '/function', { from: 'build' }))).toBe('COPY --from=build /function /function');
   });
 
   test('chains RUN commands with && on continuation lines', () => {
     expect(renderInstruction(I.run('a', 'b'))).toBe('RUN a \\\n    && b');
   });
 
-  test('renders ARG with and without default, and multi-line comments', () => {
-    expect(renderInstruction(I.arg('X'))).toBe('ARG X');
-    expect(renderInstruction(I.arg('X', 'a b'))).toBe('ARG X="a b"');
+  test('renders multi-line comments', () => {
     expect(renderInstruction(I.comment('one\ntwo'))).toBe('# one\n# two');
+  });
+
+  test('quotes ENV values as Docker reads them back: quotes and the escape character escaped', () => {
+    expect(renderInstruction(I.env({ A: 'say "hi"', B: 'C:\\dir', C: '' }))).toBe('ENV A="say \\"hi\\"" \\\n    B="C:\\\\dir" \\\n    C=""');
+  });
+
+  test('continues lines with the Dockerfile\'s escape character', () => {
+    expect(renderInstruction(I.run('a', 'b'), { escape: '`' })).toBe('RUN a `\n    && b');
+    expect(renderInstruction(I.env({ A: 'x`y', B: 'a\\b' }), { escape: '`' })).toBe('ENV A="x``y" `\n    B="a\\b"');
   });
 });
 
 describe('renderDockerfile', () => {
-  test('renders global ARGs before the stages and names stages', () => {
+  test('renders the header, then the stages, named when they have a name', () => {
     const text = renderDockerfile({
-      globalArgs: [I.arg('BASE', 'debian:12') as any],
-      stages: [{ from: '${BASE}', name: 'build', instructions: [I.run('true')] }, { from: 'scratch', instructions: [I.copy('/x', '/x', { from: 'build' })] }],
+      header: ['made by a test'],
+      stages: [{ from: 'debian:12', name: 'build', instructions: [I.run('true')] }, { from: 'scratch', instructions: [I.copy('/x', '/x', { from: 'build' })] }],
     });
-    expect(text).toBe('ARG BASE=debian:12\n\nFROM ${BASE} AS build\nRUN true\n\nFROM scratch\nCOPY --from=build /x /x\n');
+    expect(text).toBe('# made by a test\n\nFROM debian:12 AS build\nRUN true\n\nFROM scratch\nCOPY --from=build /x /x\n');
   });
 
   test('is deterministic: the same model renders the same bytes', () => {

@@ -1,10 +1,13 @@
 /**
  * Reads what a cloud assembly (`cdk.out`) says about container-image functions: the template's
  * AWS::Lambda::Function resources with PackageType Image, joined with the asset manifest's
- * docker images. Plain JSON reading: the local tooling must not need the app to run again.
+ * docker images. The manifests are read through aws-cdk-lib's cloud-assembly schema (typed and
+ * version-checked); the local tooling never needs the app to run again.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import { parseDockerfile } from '../dockerfile/parse';
 import { DEPENDENCIES_COMMENT_PREFIX, GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../private/image-recipe';
 
 /** A container-image function found in a cloud assembly. */
@@ -47,24 +50,51 @@ export interface ImageDestination {
   readonly imageTag: string;
 }
 
-/** Every Docker image asset of the assembly's stacks, by asset hash. */
-export function readImageAssets(assemblyDir: string): Map<string, ImageAsset> {
+/** The part of a CloudFormation template the tooling reads (templates have no schema in the assembly). */
+interface Template {
+  readonly Resources?: Record<string, {
+    readonly Type: string;
+    readonly Metadata?: Record<string, unknown>;
+    readonly Properties?: {
+      readonly PackageType?: string;
+      readonly Code?: { readonly ImageUri?: unknown };
+      readonly Architectures?: string[];
+      readonly ImageConfig?: ImageFunction['imageConfig'];
+      readonly MemorySize?: number;
+      readonly Timeout?: number;
+      readonly Environment?: { readonly Variables?: Record<string, unknown> };
+    };
+  }>;
+}
+
+/** The assembly's manifest, or an error that says how to get one. */
+function loadAssembly(assemblyDir: string): cxschema.AssemblyManifest {
   const manifestFile = path.join(assemblyDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     throw new Error(`${assemblyDir} is not a cloud assembly (no manifest.json). Run \`cdk synth\` first, or give the cdk.out directory.`);
   }
-  const artifacts: Record<string, any> = readJson(manifestFile).artifacts ?? {};
+  return cxschema.Manifest.loadAssemblyManifest(manifestFile);
+}
+
+/** The artifacts of one type, with their properties typed. */
+function artifactsOf<P>(manifest: cxschema.AssemblyManifest, type: cxschema.ArtifactType): Array<[string, P]> {
+  return Object.entries(manifest.artifacts ?? {})
+    .filter(([, artifact]) => artifact.type === type)
+    .map(([id, artifact]) => [id, artifact.properties as P]);
+}
+
+/** Every Docker image asset of the assembly's stacks, by asset hash. */
+export function readImageAssets(assemblyDir: string): Map<string, ImageAsset> {
+  const manifest = loadAssembly(assemblyDir);
   const images = new Map<string, ImageAsset>();
-  for (const artifact of Object.values(artifacts)) {
-    if (artifact.type !== 'cdk:asset-manifest') continue;
-    const assets = readJson(path.join(assemblyDir, artifact.properties.file));
-    for (const [hash, image] of Object.entries<any>(assets.dockerImages ?? {})) {
-      const destinations: ImageDestination[] = Object.values<any>(image.destinations ?? {})
-        .map(d => ({ repositoryName: d.repositoryName, imageTag: d.imageTag }));
+  for (const [, properties] of artifactsOf<cxschema.AssetManifestProperties>(manifest, cxschema.ArtifactType.ASSET_MANIFEST)) {
+    const assets = cxschema.Manifest.loadAssetManifest(path.join(assemblyDir, properties.file));
+    for (const [hash, image] of Object.entries(assets.dockerImages ?? {})) {
+      const destinations = Object.values(image.destinations).map(d => ({ repositoryName: d.repositoryName, imageTag: d.imageTag }));
       images.set(hash, {
         destinations: [...(images.get(hash)?.destinations ?? []), ...destinations],
         hash,
-        directory: path.join(assemblyDir, image.source.directory),
+        directory: path.join(assemblyDir, image.source.directory ?? ''),
         dockerFile: image.source.dockerFile ?? 'Dockerfile',
         platform: image.source.platform,
         buildArgs: image.source.dockerBuildArgs,
@@ -78,21 +108,22 @@ export function readImageAssets(assemblyDir: string): Map<string, ImageAsset> {
 
 export function readImageFunctions(assemblyDir: string): ImageFunction[] {
   const images = readImageAssets(assemblyDir);
-  const artifacts: Record<string, any> = readJson(path.join(assemblyDir, 'manifest.json')).artifacts ?? {};
+  const manifest = loadAssembly(assemblyDir);
   const functions: ImageFunction[] = [];
-  for (const [stack, artifact] of Object.entries(artifacts)) {
-    if (artifact.type !== 'aws:cloudformation:stack') continue;
-    const template = readJson(path.join(assemblyDir, artifact.properties.templateFile));
-    for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
+  const stacks = artifactsOf<cxschema.AwsCloudFormationStackProperties>(manifest, cxschema.ArtifactType.AWS_CLOUDFORMATION_STACK);
+  for (const [stack, properties] of stacks) {
+    const template: Template = JSON.parse(fs.readFileSync(path.join(assemblyDir, properties.templateFile), 'utf8'));
+    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       const p = resource.Properties ?? {};
       if (resource.Type !== 'AWS::Lambda::Function' || p.PackageType !== 'Image') continue;
       const uri = JSON.stringify(p.Code?.ImageUri ?? '');
       const hash = uri.match(/[0-9a-f]{64}/)?.[0];
       const asset = hash ? images.get(hash) : undefined;
+      const cdkPath = resource.Metadata?.['aws:cdk:path'];
       functions.push({
         stack,
         logicalId,
-        path: resource.Metadata?.['aws:cdk:path']?.replace(/\/Resource$/, '') ?? `${stack}/${logicalId}`,
+        path: typeof cdkPath === 'string' ? cdkPath.replace(/\/Resource$/, '') : `${stack}/${logicalId}`,
         architecture: p.Architectures?.[0] ?? 'x86_64',
         imageConfig: p.ImageConfig ?? {},
         memorySize: p.MemorySize,
@@ -126,17 +157,13 @@ export function findFunction(assemblyDir: string, name: string): ImageFunction {
     : `"${name}" matches several functions (${matches.map(f => f.path).join(', ')}): give the full construct path`);
 }
 
-/** The FROM line of the final stage of a Dockerfile, whether this library generated it, and its extension layers. */
+/** The FROM image of the final stage of a Dockerfile, whether this library generated it, its extension layers and dependency manifest. */
 export function describeDockerfile(file: string): { finalFrom?: string; generated: boolean; layers: string[]; dependencies?: string } {
   if (!fs.existsSync(file)) return { generated: false, layers: [] };
-  const text = fs.readFileSync(file, 'utf8');
-  const froms = [...text.matchAll(/^FROM\s+(?:--platform=\S+\s+)?(\S+)/gim)].map(m => m[1]);
-  const generated = text.startsWith(`# ${GENERATED_HEADER}`);
-  const layers = generated ? [...text.matchAll(new RegExp(`^# ${LAYER_COMMENT_PREFIX}(.*)$`, 'gm'))].map(m => m[1]) : [];
-  const dependencies = generated ? new RegExp(`^# ${DEPENDENCIES_COMMENT_PREFIX}(\\S+ \\([^)]*\\))`, 'm').exec(text)?.[1] : undefined;
-  return { finalFrom: froms[froms.length - 1], generated, layers, dependencies };
-}
-
-function readJson(file: string): any {
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const { instructions, comments } = parseDockerfile(fs.readFileSync(file, 'utf8'));
+  const froms = instructions.filter(i => i.keyword === 'FROM').map(i => i.body.split(/\s+/)[0]);
+  const generated = comments[0]?.line === 1 && comments[0].text === GENERATED_HEADER;
+  const commented = (prefix: string) => (generated ? comments.filter(c => c.text.startsWith(prefix)).map(c => c.text.slice(prefix.length)) : []);
+  const dependencies = commented(DEPENDENCIES_COMMENT_PREFIX)[0]?.match(/^\S+ \([^)]*\)/)?.[0];
+  return { finalFrom: froms[froms.length - 1], generated, layers: commented(LAYER_COMMENT_PREFIX), dependencies };
 }

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { buildFunction, localTag } from './build';
 import { findFunction } from './cloud-assembly';
 import { engineRun, findEngine } from './engine';
+import { parseDockerfile } from '../dockerfile/parse';
 
 /** One entry of an image's history, oldest first. */
 export interface HistoryEntry {
@@ -22,23 +23,13 @@ export interface LayerRow {
   readonly rebuiltOnCodeChange: boolean;
 }
 
-/** The instructions of the final stage of a Dockerfile (continuations joined, comments dropped). */
+/** The instructions of the final stage of a Dockerfile (continuations joined, comments and ARGs dropped). */
 export function finalStageSteps(dockerfile: string): string[] {
-  const logical: string[] = [];
-  let current = '';
-  for (const raw of dockerfile.split('\n')) {
-    const line = raw.trim();
-    if (!current && (line === '' || line.startsWith('#'))) continue;
-    current = current ? `${current} ${line}` : line;
-    if (current.endsWith('\\')) {
-      current = current.slice(0, -1).trimEnd();
-    } else {
-      logical.push(current.replace(/\s+/g, ' '));
-      current = '';
-    }
-  }
-  const lastFrom = logical.map(l => /^FROM\s/i.test(l)).lastIndexOf(true);
-  return logical.slice(lastFrom + 1).filter(l => !/^ARG\s/i.test(l));
+  const { instructions } = parseDockerfile(dockerfile);
+  const last = Math.max(-1, ...instructions.map(i => i.stage));
+  return instructions
+    .filter(i => i.stage === last && i.keyword !== 'FROM' && i.keyword !== 'ARG')
+    .map(i => `${i.keyword} ${i.args}`.replace(/\s+/g, ' ').trim());
 }
 
 /** Index (in `steps`) of the step a code change invalidates first, if recognisable. */

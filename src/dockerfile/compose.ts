@@ -3,28 +3,28 @@
  * first FROM (after any global ARG and parser directive), their COPY steps right after the final
  * stage's FROM, so they sit below everything the user's final stage does. Pure: text in, text out.
  */
-import { parseDockerfile } from './lint';
 import { Instruction, Stage } from './model';
+import { parseDockerfile } from './parse';
 import { renderDockerfile, renderInstruction } from './render';
 
 /** Marks what this library inserted. */
 export const COMPOSED_MARKER = 'Added by cdk-lambda-container (imageLayers):';
 
 export function composeDockerfile(text: string, addition: { readonly stages: readonly Stage[]; readonly copies: readonly Instruction[] }): string {
-  const froms = parseDockerfile(text).filter(i => i.keyword === 'FROM');
+  const parsed = parseDockerfile(text);
+  const froms = parsed.instructions.filter(i => i.keyword === 'FROM');
   if (froms.length === 0) {
     throw new Error('the Dockerfile has no FROM instruction');
   }
   const lines = text.split(/\r?\n/);
   // The final FROM may continue over several lines.
-  let finalFromEnd = froms[froms.length - 1].line - 1;
-  while (/\\\s*$/.test(lines[finalFromEnd]) && finalFromEnd + 1 < lines.length) finalFromEnd++;
+  const finalFromEnd = froms[froms.length - 1].endLine - 1;
   const firstFrom = froms[0].line - 1;
 
   const stages = addition.stages.length > 0
-    ? [`# ${COMPOSED_MARKER} the layers' own stages.`, renderDockerfile({ stages: addition.stages }).trimEnd(), '']
+    ? [`# ${COMPOSED_MARKER} the layers' own stages.`, renderDockerfile({ stages: addition.stages }, parsed).trimEnd(), '']
     : [];
-  const copies = [`# ${COMPOSED_MARKER} the layers, first in the final stage.`, ...addition.copies.map(renderInstruction)];
+  const copies = [`# ${COMPOSED_MARKER} the layers, first in the final stage.`, ...addition.copies.map(i => renderInstruction(i, parsed))];
   return [
     ...lines.slice(0, firstFrom),
     ...stages,

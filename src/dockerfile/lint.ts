@@ -2,6 +2,7 @@
  * A small linter for the Dockerfiles users bring (generated ones follow these rules by
  * construction). Pure: text in, findings out; the construct turns them into Annotations at synth.
  */
+import { envVariables, execFormArgs, parseDockerfile } from './parse';
 
 export type LintSeverity = 'error' | 'warning';
 
@@ -17,37 +18,6 @@ export interface LintFinding {
   readonly fix: string;
 }
 
-interface ParsedInstruction {
-  readonly keyword: string;
-  readonly args: string;
-  readonly line: number;
-  readonly stage: number;
-}
-
-/** Instructions with their (continuation-joined) arguments and stage index; comments dropped. */
-export function parseDockerfile(text: string): ParsedInstruction[] {
-  const out: ParsedInstruction[] = [];
-  const lines = text.split(/\r?\n/);
-  let stage = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const first = i;
-    let line = lines[i];
-    if (/^\s*(#|$)/.test(line)) continue;
-    while (/\\\s*$/.test(line) && i + 1 < lines.length) {
-      i++;
-      const next = lines[i];
-      if (/^\s*#/.test(next)) continue; // comments inside a continued instruction
-      line = line.replace(/\\\s*$/, ' ') + next;
-    }
-    const match = /^\s*([A-Za-z]+)\s*(.*)$/.exec(line);
-    if (!match) continue;
-    const keyword = match[1].toUpperCase();
-    if (keyword === 'FROM') stage++;
-    out.push({ keyword, args: match[2].trim(), line: first + 1, stage });
-  }
-  return out;
-}
-
 const SECRET_NAME = /^(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$|SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 const SECRET_VALUE = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
 const IGNORED_BY_LAMBDA = ['EXPOSE', 'HEALTHCHECK', 'VOLUME', 'STOPSIGNAL'];
@@ -55,32 +25,22 @@ const COMPILERS = /\b(apt-get|apt|yum|dnf|microdnf|apk)\b[^;&|]*\b(install|add)\
 const INSTALLS_DEPENDENCIES = /\b(pip3?\s+install|npm\s+(ci|install)|yarn(\s+install)?\b|pnpm\s+install|bundle\s+install|go\s+mod\s+download|mvn\b|gradle\b|dotnet\s+restore|poetry\s+install|composer\s+install)/;
 
 /** Names (and values) an ARG or ENV instruction sets. */
-function variables(keyword: string, args: string): Array<[string, string]> {
-  if (keyword === 'ARG') {
-    const [name, ...rest] = args.split('=');
-    return [[name.trim(), rest.join('=')]];
-  }
-  if (!args.includes('=')) { // ENV NAME value
-    const [name, ...rest] = args.split(/\s+/);
-    return [[name, rest.join(' ')]];
-  }
-  return [...args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g)].map(m => [m[1], m[2]]);
+function variables(keyword: string, body: string, escape: string): Array<[string, string]> {
+  if (keyword === 'ENV') return envVariables(body, escape);
+  return body.split(/\s+/).filter(Boolean).map(arg => {
+    const [name, ...rest] = arg.split('=');
+    return [name, rest.join('=')];
+  });
 }
 
 /** The first element of an exec-form (JSON) argument list, or the first word of a shell form. */
-function firstArgument(args: string): { value: string; execForm: boolean } {
-  try {
-    const parsed = JSON.parse(args);
-    if (Array.isArray(parsed)) return { value: String(parsed[0] ?? ''), execForm: true };
-  } catch {
-    // shell form
-  }
-  return { value: args.split(/\s+/)[0] ?? '', execForm: false };
+function firstArgument(body: string): string {
+  return execFormArgs(body)?.[0] ?? body.split(/\s+/)[0] ?? '';
 }
 
 /** Lints a Dockerfile meant for a Lambda function. */
 export function lintDockerfile(text: string): LintFinding[] {
-  const instructions = parseDockerfile(text);
+  const { instructions, escape } = parseDockerfile(text);
   const findings: LintFinding[] = [];
   const lastStage = Math.max(0, ...instructions.map(i => i.stage));
   const stages = lastStage + 1;
@@ -89,7 +49,7 @@ export function lintDockerfile(text: string): LintFinding[] {
   for (const ins of instructions) {
     const final = ins.stage === lastStage;
     if (ins.keyword === 'ARG' || ins.keyword === 'ENV') {
-      for (const [name, value] of variables(ins.keyword, ins.args)) {
+      for (const [name, value] of variables(ins.keyword, ins.body, escape)) {
         if (SECRET_NAME.test(name) || SECRET_VALUE.test(value)) {
           findings.push({
             rule: 'credentials',
@@ -103,25 +63,26 @@ export function lintDockerfile(text: string): LintFinding[] {
     }
     if (!final) continue;
     if (ins.keyword === 'ENTRYPOINT') {
-      const { value } = firstArgument(ins.args);
+      const value = firstArgument(ins.body);
       if (value && !value.startsWith('/') && !value.startsWith('$')) {
         findings.push({ rule: 'relativeEntrypoint', severity: 'warning', line: ins.line, message: `ENTRYPOINT ${JSON.stringify(value)} is not an absolute path, and Lambda fails with Runtime.InvalidEntrypoint when it cannot find it`, fix: `give the absolute path of the executable (e.g. /usr/local/bin/${value.split('/').pop()})` });
       }
     }
-    if (ins.keyword === 'WORKDIR' && !ins.args.startsWith('/') && !ins.args.startsWith('$')) {
-      findings.push({ rule: 'relativeWorkdir', severity: 'warning', line: ins.line, message: `WORKDIR ${ins.args} is relative: it depends on every WORKDIR before it`, fix: 'give an absolute path' });
+    if (ins.keyword === 'WORKDIR' && !ins.body.startsWith('/') && !ins.body.startsWith('$')) {
+      findings.push({ rule: 'relativeWorkdir', severity: 'warning', line: ins.line, message: `WORKDIR ${ins.body} is relative: it depends on every WORKDIR before it`, fix: 'give an absolute path' });
     }
     if (IGNORED_BY_LAMBDA.includes(ins.keyword)) {
       findings.push({ rule: 'ignoredInstruction', severity: 'warning', line: ins.line, message: `Lambda ignores ${ins.keyword} (it honours only ENTRYPOINT, CMD, WORKDIR and ENV of the image config)`, fix: `remove ${ins.keyword}` });
     }
-    if (ins.keyword === 'RUN' && stages === 1 && COMPILERS.test(ins.args)) {
+    const script = [ins.body, ...ins.heredocs.map(h => h.content)].join('\n');
+    if (ins.keyword === 'RUN' && stages === 1 && COMPILERS.test(script)) {
       findings.push({ rule: 'singleStageCompilers', severity: 'warning', line: ins.line, message: 'a single-stage build installs compilers or build tools, which then ship in the function image (bigger, slower cold starts, more to patch)', fix: 'build in a stage of its own (FROM … AS build) and COPY --from=build only the results' });
     }
-    if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && !/--from=/.test(ins.args)) {
-      const sources = ins.args.replace(/--\S+/g, '').trim().split(/\s+/).slice(0, -1);
+    if ((ins.keyword === 'COPY' || ins.keyword === 'ADD') && !ins.flags.some(f => f.startsWith('--from='))) {
+      const sources = (execFormArgs(ins.body) ?? ins.body.split(/\s+/)).slice(0, -1);
       if (sources.some(s => s === '.' || s === './') && codeCopiedAt === undefined) codeCopiedAt = ins.line;
     }
-    if (ins.keyword === 'RUN' && codeCopiedAt !== undefined && INSTALLS_DEPENDENCIES.test(ins.args)) {
+    if (ins.keyword === 'RUN' && codeCopiedAt !== undefined && INSTALLS_DEPENDENCIES.test(script)) {
       findings.push({ rule: 'codeBeforeDependencies', severity: 'warning', line: ins.line, message: `dependencies are installed after the whole context was copied (line ${codeCopiedAt}), so every code change reinstalls them`, fix: 'copy the dependency manifest (and lockfile) first, install, then copy the code' });
       codeCopiedAt = undefined; // once per copy
     }
