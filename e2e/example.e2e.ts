@@ -12,7 +12,7 @@ import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../s
 import { buildFunction } from '../src/cli/build';
 import { readImageFunctions } from '../src/cli/cloud-assembly';
 import { invokeFunction, RequestEntityTooLargeError, startFunction } from '../src/cli/invoke';
-import { functionLayers } from '../src/cli/layers';
+import { functionLayers } from '../src/cli/image-history';
 
 const env = engineEnv();
 Object.assign(process.env, env);

@@ -8,7 +8,7 @@ import { parseArgs } from 'util';
 import { buildFunction } from './build';
 import { EVENT_KINDS, generateEvent } from './events';
 import { checkPayload, formatTimings, InvocationType, runtimeFailure, startFunction } from './invoke';
-import { formatLayers, functionLayers } from './layers';
+import { formatLayers, functionLayers } from './image-history';
 import { summarize } from './summary';
 
 const USAGE = `Usage: cdk-lambda-container <command> [options]
