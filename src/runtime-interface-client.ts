@@ -134,11 +134,22 @@ export class RuntimeInterfaceClient {
 
   /** Java: `aws-lambda-java-runtime-interface-client` from Maven Central, on the classpath with the code. */
   public static java(options: JavaRuntimeInterfaceClientOptions = {}): RuntimeInterfaceClient {
-    const artifact = `com.amazonaws:aws-lambda-java-runtime-interface-client:${options.version ?? '2.9.0'}`;
+    const [groupId, artifactId, version] = ['com.amazonaws', 'aws-lambda-java-runtime-interface-client', options.version ?? '2.9.0'];
+    // The RIC's jar holds none of its runtime dependencies (aws-lambda-java-core,
+    // aws-lambda-java-serialization, utils-lite…): without them it stops at start with
+    // NoClassDefFoundError. `dependency:copy` copies one artifact, so a one-dependency POM lets
+    // `dependency:copy-dependencies` copy the RIC with its runtime tree (no test or build-time jars).
+    const pom = '<project><modelVersion>4.0.0</modelVersion><groupId>local</groupId><artifactId>ric</artifactId><version>1</version>'
+      + `<dependencies><dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency></dependencies></project>`;
     return new RuntimeInterfaceClient({
       language: 'java',
       buildImage: options.buildImage ?? 'maven:3-eclipse-temurin-21',
-      install: [...setup(options.buildSetupCommands), I.run(`mvn -B -q dependency:copy -Dartifact=${artifact} -DoutputDirectory=${FUNCTION_DIR}/lib`)],
+      install: [
+        ...setup(options.buildSetupCommands),
+        I.comment(`${groupId}:${artifactId}:${version} and its runtime dependencies, into ${FUNCTION_DIR}/lib.`),
+        I.run('mkdir -p /tmp/ric', `echo '${pom}' > /tmp/ric/pom.xml`,
+          `mvn -B -q -f /tmp/ric/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=${FUNCTION_DIR}/lib`),
+      ],
       compilesCode: false,
       copyFromBuild: [FUNCTION_DIR],
       entrypoint: [options.java ?? '/opt/java/openjdk/bin/java', '-cp', `${FUNCTION_DIR}:${FUNCTION_DIR}/lib/*`, 'com.amazonaws.services.lambda.runtime.api.client.AWSLambda'],

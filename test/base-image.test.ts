@@ -77,6 +77,12 @@ describe('RuntimeInterfaceClient', () => {
     expect(JSON.stringify(RuntimeInterfaceClient.ruby({ version: '3.0.0' })._recipe.install)).toMatch(/aws_lambda_ric -v 3\.0\.0/);
   });
 
+  test('java copies the RIC with its runtime dependencies (its jar holds none of them: e2e/ric-sizes.e2e.ts)', () => {
+    const install = JSON.stringify(RuntimeInterfaceClient.java({ version: '2.8.0' })._recipe.install);
+    expect(install).toMatch(/<artifactId>aws-lambda-java-runtime-interface-client<\/artifactId><version>2\.8\.0<\/version>/);
+    expect(install).toMatch(/mvn -B -q -f \/tmp\/ric\/pom\.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=\/function\/lib/);
+  });
+
   test('runs custom build setup commands first in the build stage', () => {
     const ric = RuntimeInterfaceClient.python({ buildSetupCommands: ['apk add build-base'], interpreter: '/usr/bin/python3' });
     expect(JSON.stringify(ric._recipe.install[0])).toMatch(/apk add build-base/);
