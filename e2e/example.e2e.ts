@@ -77,8 +77,10 @@ describe('runtime interface clients stay slim', () => {
       added[ric] = imageBytes(tag) - imageBytes(base);
     }
     const report = Object.fromEntries(Object.entries(added).map(([ric, bytes]) => [ric, { bytes, megabytes: +(bytes / 1e6).toFixed(2) }]));
-    fs.mkdirSync(path.join(REPO, 'test-reports'), { recursive: true });
-    fs.writeFileSync(path.join(REPO, 'test-reports', 'ric-sizes.json'), JSON.stringify(report, undefined, 2));
+    // Merged with what other suites wrote (ric-sizes.e2e.ts: Java and Go).
+    const file = path.join(REPO, 'test-reports', 'ric-sizes.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ ...(fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}), ...report }, undefined, 2));
     console.log(`bytes each RIC adds to its image: ${JSON.stringify(report)}`);
     for (const bytes of Object.values(added)) {
       expect(bytes).toBeGreaterThan(0);

@@ -51,6 +51,12 @@ build "$ARCH" docker.io/library/node:22-bookworm-slim node-slim.Dockerfile
 # integ-tests-alpha's assertion provider and the in-use marker (Node.js), S3 notifications (Python).
 build "$ARCH" public.ecr.aws/lambda/nodejs:22 lambda-nodejs.Dockerfile --build-arg "NODE_PACKAGE=node-linux-$(echo "$ARCH" | sed 's/x86_64/x64/')"
 podman tag "public.ecr.aws/lambda/python:3.13-$ARCH" public.ecr.aws/lambda/python:3.13
+# RuntimeInterfaceClient.java() and .go() (e2e/ric-sizes.e2e.ts): the build images their recipes
+# name, a Java base to run on, and a plain Debian one for Go (host architecture).
+build "$ARCH" docker.io/library/eclipse-temurin:21-jre temurin-jre.Dockerfile
+build "$ARCH" docker.io/library/maven:3-eclipse-temurin-21 maven-temurin.Dockerfile
+build "$ARCH" docker.io/library/golang:1.24 golang.Dockerfile
+podman tag localhost/e2e-base:bookworm docker.io/library/debian:bookworm-slim
 
 # The example app's arm64 functions (thumbnailer, custom runtime) on an x86_64 machine: their AWS
 # base images for arm64, built and run under QEMU (scripts/e2e/qemu.sh). Slow once, then cached.
