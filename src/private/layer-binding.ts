@@ -2,7 +2,6 @@
  * Binding a function image's extension layers (the CDK side of layer-plan.ts): read and check the
  * layers, annotate the function, and say what the build context holds and the Dockerfile copies.
  */
-import * as crypto from 'crypto';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { StagedLayer } from './build-context';
@@ -36,8 +35,6 @@ export interface ResolvedLayers {
   readonly files: Array<{ readonly name: string; readonly source: string }>;
   /** The build secret naming the credentials file of fetched layer versions (never its content). */
   readonly buildSecrets?: Record<string, string>;
-  /** Identity of the layers' content and placement, for deduplicating assets. */
-  readonly fingerprint: string;
 }
 
 /**
@@ -100,6 +97,5 @@ export function resolveLayers(
     environment: check.environment,
     files: credentialsFile ? [{ name: fetchScript, source: FETCH_SCRIPT_SOURCE }] : [],
     buildSecrets: credentialsFile ? { [LAYER_CREDENTIALS_SECRET]: `src=${credentialsFile}` } : undefined,
-    fingerprint: crypto.createHash('sha256').update(JSON.stringify([recipe, context.map(c => c.hash)])).digest('hex'),
   };
 }
