@@ -145,9 +145,9 @@ function dockerignorePatterns(dir: string): string[] {
     : [];
 }
 
-/** The cloud assembly directory, when it is inside the context: never copied into itself. */
+/** The cloud assembly's asset directory, when it is inside the context: never copied into itself. */
 function assemblyInside(scope: IConstruct, dir: string): string[] {
-  const outdir = Stage.of(scope)?.outdir;
+  const outdir = Stage.of(scope)?.assetOutdir;
   const rel = outdir ? path.relative(dir, path.resolve(outdir)) : '..';
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [rel.split(path.sep).join('/')] : [];
 }
