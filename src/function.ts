@@ -29,8 +29,8 @@ export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
   readonly baseImage?: BaseImage;
 
   /**
-   * Directory of the handler sources, with `baseImage`.
-   * @default - required with `baseImage`
+   * Directory of the handler sources, with `baseImage` (the two come together).
+   * @default - no generated Dockerfile
    */
   readonly code?: string;
 
@@ -49,8 +49,10 @@ export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
   readonly detectDependencies?: boolean;
 
   /**
-   * Glob patterns of `code` left out of the image, with `baseImage`.
-   * @default - .git, node_modules, __pycache__, *.pyc, .venv, cdk.out, .DS_Store, .pytest_cache
+   * What is left out of the image: glob patterns of `code` (with `baseImage`), or patterns of the
+   * build context added to its `.dockerignore` (with `dockerfile`/`buildContext`).
+   * @default - with `baseImage`: .git, node_modules, __pycache__, *.pyc, .venv, cdk.out, .DS_Store,
+   * .pytest_cache; with your Dockerfile: what its `.dockerignore` says
    */
   readonly exclude?: string[];
 
