@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { IN_USE_TAG_PREFIX } from '../src/private/lifecycle-policy';
-import { checkRepositoryName, contentTag, defaultRepositoryName, lineageTagPrefix } from '../src/private/repository-naming';
+import { IN_USE_TAG_PREFIX } from '../../src/private/lifecycle-policy';
+import { checkRepositoryName, contentTag, defaultRepositoryName, lineageTagPrefix } from '../../src/private/repository-naming';
 
 const HASH = 'a'.repeat(64);
 const pathArb = fc.array(fc.string({ minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 4 }).map(parts => parts.join('/'));

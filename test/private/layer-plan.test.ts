@@ -1,4 +1,4 @@
-import { checkLayers, LayerFile, LayerPlan } from '../src/private/layer-plan';
+import { checkLayers, LayerFile, LayerPlan } from '../../src/private/layer-plan';
 
 const file = (relativePath: string, mode = 0o644, size = 10): LayerFile => ({ relativePath, mode, size, source: Buffer.alloc(0) });
 const dirLayer = (description: string, files: LayerFile[], destination = '/opt', extra: Partial<LayerPlan> = {}): LayerPlan =>

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { tempTree } from './util';
-import { contextHash, DEFAULT_CODE_EXCLUDES, directoryFingerprint, stageContext } from '../src/private/build-context';
+import { contextHash, DEFAULT_CODE_EXCLUDES, directoryFingerprint, stageContext } from '../../src/private/build-context';
+import { tempTree } from '../util';
 
 const spec = (codeDir: string, extra: Partial<Parameters<typeof contextHash>[0]> = {}) => ({
   dockerfile: 'FROM x\nCOPY code/ /var/task/\n',

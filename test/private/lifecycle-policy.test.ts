@@ -1,10 +1,10 @@
 import * as fc from 'fast-check';
-import { evaluateLifecycle, ModelImage } from './ecr-lifecycle-model';
-import { FakeEcrRepository } from './fake-ecr';
-import { IN_USE_TAG_PREFIX, lifecyclePolicy, LifecyclePolicyDocument, lifecyclePolicyText } from '../src/private/lifecycle-policy';
-import { lineageTagPrefix } from '../src/private/repository-naming';
+import { IN_USE_TAG_PREFIX, lifecyclePolicy, LifecyclePolicyDocument, lifecyclePolicyText } from '../../src/private/lifecycle-policy';
+import { lineageTagPrefix } from '../../src/private/repository-naming';
+import { evaluateLifecycle, ModelImage } from '../ecr-lifecycle-model';
+import { FakeEcrRepository } from '../fake-ecr';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const marker = require('../assets/in-use-marker/index.js');
+const marker = require('../../assets/in-use-marker/index.js');
 
 const REPO = 'shared';
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Functions/0f1e2d3c';

@@ -1,4 +1,4 @@
-import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkTimeout, environmentBytes, isAbsolute, LIMITS } from '../src/private/limits';
+import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemorySize, checkTimeout, environmentBytes, isAbsolute, LIMITS } from '../../src/private/limits';
 
 describe('checkMemorySize', () => {
   test.each([128, 1769, 10240])('accepts %d MB', mb => expect(checkMemorySize(mb)).toEqual([]));

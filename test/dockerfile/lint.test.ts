@@ -1,7 +1,4 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { newStack, tempTree } from './util';
-import { LambdaContainerFunction } from '../src';
-import { lintDockerfile } from '../src/dockerfile/lint';
+import { lintDockerfile } from '../../src/dockerfile/lint';
 
 const rules = (text: string) => lintDockerfile(text).map(f => `${f.line}:${f.severity}:${f.rule}`);
 
@@ -52,16 +49,5 @@ describe('lintDockerfile', () => {
     expect(findings.map(f => f.rule)).toEqual(['codeBeforeDependencies']);
     expect(findings[0].message).toMatch(/line 2/);
     expect(rules('FROM x\nCOPY --from=build . /var/task/\nRUN pip install -r r.txt\n')).toEqual([]);
-  });
-});
-
-describe('your Dockerfile is linted at synth', () => {
-  test('findings become annotations on the function, with file, line and fix; credentials are errors', () => {
-    const { stack } = newStack();
-    const context = tempTree({ Dockerfile: 'FROM public.ecr.aws/lambda/python:3.13\nARG API_KEY\nEXPOSE 80\nCMD ["app.handler"]\n' });
-    new LambdaContainerFunction(stack, 'Fn', { buildContext: context });
-    const annotations = Annotations.fromStack(stack);
-    annotations.hasError('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:2: ARG API_KEY looks like a credential.*Fix: pass it as a build secret'));
-    annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:3: Lambda ignores EXPOSE.*Fix: remove EXPOSE'));
   });
 });

@@ -1,5 +1,5 @@
-import { AMAZON_LINUX_2_END_OF_LIFE, daysBetween, DEPRECATIONS, deprecationNotices, findDeprecation } from '../src/private/runtime-deprecations';
-import { WarningIds } from '../src/warnings';
+import { AMAZON_LINUX_2_END_OF_LIFE, daysBetween, DEPRECATIONS, deprecationNotices, findDeprecation } from '../../src/private/runtime-deprecations';
+import { WarningIds } from '../../src/warnings';
 
 describe('DEPRECATIONS table', () => {
   test('has one row per family and version, each with a valid ISO date and a replacement', () => {

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { newStack, tempTree, TODAY } from './util';
-import { ExtensionImageLayer, LambdaContainerFunction, WarningIds } from '../src';
+import { ExtensionImageLayer, LambdaContainerFunction, WarningIds } from '../../src';
+import { newStack, tempTree, TODAY } from '../util';
 
 const DOCKERFILE = 'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD [ "app.handler" ]\n';
 
@@ -55,6 +55,17 @@ describe('your own Dockerfile with layers', () => {
       return JSON.stringify((Object.values(fn)[0] as any).Properties.Code.ImageUri);
     });
     expect(uris[0]).not.toEqual(uris[1]);
+  });
+});
+
+describe('your Dockerfile is linted at synth', () => {
+  test('findings become annotations on the function, with file, line and fix; credentials are errors', () => {
+    const { stack } = newStack();
+    const context = tempTree({ Dockerfile: 'FROM public.ecr.aws/lambda/python:3.13\nARG API_KEY\nEXPOSE 80\nCMD ["app.handler"]\n' });
+    new LambdaContainerFunction(stack, 'Fn', { buildContext: context });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasError('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:2: ARG API_KEY looks like a credential.*Fix: pass it as a build secret'));
+    annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:3: Lambda ignores EXPOSE.*Fix: remove EXPOSE'));
   });
 });
 

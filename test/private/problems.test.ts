@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { Annotations } from 'aws-cdk-lib/assertions';
-import { newStack, tempTree } from './util';
-import { fail, failIfAny, formatProblem, ProblemError, requireDirectory, requireFile, validationMessages, warn } from '../src/private/problems';
-import { WarningIds } from '../src/warnings';
+import { fail, failIfAny, formatProblem, ProblemError, requireDirectory, requireFile, validationMessages, warn } from '../../src/private/problems';
+import { WarningIds } from '../../src/warnings';
+import { newStack, tempTree } from '../util';
 
 const problem = { prop: 'memorySize', value: '64 MB', message: 'too small', fix: 'raise it' };
 

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EcrError } from './fake-ecr';
+import { EcrError } from '../fake-ecr';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { onEvent, markerTag } = require('../assets/in-use-marker/index.js');
+const { onEvent, markerTag } = require('../../assets/in-use-marker/index.js');
 
-const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'ecr', `${name}.json`), 'utf8'));
+const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'ecr', `${name}.json`), 'utf8'));
 const REPO = 'lambda-container-example';
 const TAG = 'lambdacontainerexample.thumbnailer_ea39b5-235ca3b9cb73bf2437c610b94dc9a366a460c870aea8ecba9b39b4a60d2bf0b7';
 const DIGEST = fixture('batch-get-image').images[0].imageId.imageDigest;

@@ -1,4 +1,4 @@
-import { dependencyKindOf, detectDependencies, installCommands } from '../src/private/dependencies';
+import { dependencyKindOf, detectDependencies, installCommands } from '../../src/private/dependencies';
 
 describe('dependencyKindOf', () => {
   test.each([
