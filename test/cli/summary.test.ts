@@ -1,11 +1,9 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { newStack, tempTree, TODAY } from './util';
-import { BaseImage, FunctionImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../src';
-import { describeDockerfile, findFunction, readImageFunctions } from '../src/cli/cloud-assembly';
-import { main } from '../src/cli/main';
-import { summarize } from '../src/cli/summary';
+import { BaseImage, FunctionImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../src';
+import { summarize } from '../../src/cli/summary';
+import { newStack, tempTree, TODAY } from '../util';
 
 function synthesizedApp() {
   const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
@@ -15,22 +13,6 @@ function synthesizedApp() {
   new LambdaContainerFunction(stack, 'B', { image, cmd: ['app.b'], architecture: lambda.Architecture.X86_64 });
   return app.synth().directory;
 }
-
-describe('readImageFunctions', () => {
-  test('joins each image function with its asset', () => {
-    const dir = synthesizedApp();
-    const fns = readImageFunctions(dir);
-    expect(fns.map(f => f.path)).toEqual(['TestStack/A', 'TestStack/B']);
-    expect(fns[0].asset?.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(fns[0].asset?.hash).toBe(fns[1].asset?.hash);
-    expect(fns[1].imageConfig).toEqual({ Command: ['app.b'] });
-    expect(describeDockerfile(path.join(fns[0].asset!.directory, 'Dockerfile'))).toEqual({ finalFrom: 'public.ecr.aws/lambda/python:3.13-x86_64', generated: true, layers: [] });
-  });
-
-  test('explains what to do when the directory is not a cloud assembly', () => {
-    expect(() => readImageFunctions(tempTree({ x: '' }))).toThrow(/not a cloud assembly \(no manifest\.json\)\. Run `cdk synth` first/);
-  });
-});
 
 describe('summary', () => {
   test('prints source, architecture, ImageConfig, Dockerfile and asset hash per function', () => {
@@ -64,25 +46,5 @@ describe('summary', () => {
     expect(text).toMatch(/TestStack\/Found[0-9A-F]*\n {2}image source {2}.*\n {2}dependencies {2}requirements\.txt \(pip, found in the code directory\)\n/);
     expect(text).toMatch(/TestStack\/Given[0-9A-F]*\n {2}image source {2}.*\n {2}dependencies {2}requirements\.txt \(pip, the dependencies prop\)\n/);
     expect(text).toMatch(/TestStack\/None[0-9A-F]*\n {2}image source {2}.*\n {2}architecture/);
-  });
-
-  test('the CLI rejects unknown commands with usage', async () => {
-    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    expect(await main(['frobnicate'])).toBe(1);
-    expect(spy.mock.calls[0][0]).toMatch(/unknown command "frobnicate".*Usage/s);
-    spy.mockRestore();
-  });
-});
-
-describe('findFunction', () => {
-  test('finds a function by path, last path part, logical ID, or logical ID without its hash', () => {
-    const { app, stack } = newStack();
-    new LambdaContainerFunction(stack, 'Resize', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.h'] });
-    const dir = app.synth().directory;
-    const logicalId = readImageFunctions(dir)[0].logicalId;
-    for (const name of ['Resize', logicalId]) {
-      expect(findFunction(dir, name).logicalId).toBe(logicalId);
-    }
-    expect(() => findFunction(dir, 'Crop')).toThrow(new RegExp(`no container-image function "Crop" in .*Functions: TestStack/${logicalId}`));
   });
 });

@@ -1,30 +1,9 @@
-import { buildArguments, localTag } from '../src/cli/build';
-import { ImageFunction } from '../src/cli/cloud-assembly';
-import { findEngine } from '../src/cli/engine';
-import { EVENT_KINDS, generateEvent } from '../src/cli/events';
-import { checkPayload, containerEnvironment, findRie, formatTimings, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../src/cli/invoke';
-import { main } from '../src/cli/main';
+import { ImageFunction } from '../../src/cli/cloud-assembly';
+import { checkPayload, containerEnvironment, findRie, formatTimings, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../../src/cli/invoke';
 
 const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final' };
 const fn = (over: Partial<ImageFunction> = {}): ImageFunction => ({
   stack: 'S', logicalId: 'Fn1234', path: 'S/Fn', architecture: 'arm64', imageConfig: {}, environment: {}, asset, imageUri: 'x', ...over,
-});
-
-describe('buildArguments', () => {
-  test('passes what cdk-assets passes: build args, tag, target, file, platform, context', () => {
-    expect(buildArguments(asset)).toEqual(['build', '--build-arg', 'A=1', '--secret', 'id=creds,src=/home/u/.aws/credentials', '--tag', `cdkasset-${'ab'.repeat(32)}`, '--target', 'final', '--file', 'Dockerfile', '--platform', 'linux/arm64', '.']);
-    expect(localTag(asset)).toBe(`cdkasset-${'ab'.repeat(32)}`);
-  });
-});
-
-describe('findEngine', () => {
-  test('honours CDK_DOCKER first', () => {
-    expect(findEngine({ CDK_DOCKER: 'finch' })).toBe('finch');
-  });
-
-  test('says how to get an engine when none answers', () => {
-    expect(() => findEngine({ PATH: '/nonexistent' })).toThrow(/no container engine found: tried docker, finch and podman.*set CDK_DOCKER/);
-  });
 });
 
 describe('checkPayload', () => {
@@ -66,11 +45,6 @@ describe('invoke timings', () => {
   test('the others are warm: median and max of their round trips', () => {
     expect(formatTimings({ createMs: 5, startedAt: 0 }, [at(300, 290), at(305, 4), at(310, 2), at(330, 20)]))
       .toBe('timings: container created in 5.0 ms; start to first response 300 ms; 3 warm round trips: median 4.0 ms, max 20 ms');
-  });
-
-  test('--repeat must be a whole number, checked before anything runs', async () => {
-    await expect(main(['invoke', 'Fn', '--event', __filename, '--repeat', '0'])).rejects.toThrow(/--repeat must be a whole number of at least 1, not "0"/);
-    await expect(main(['invoke', 'Fn', '--event', __filename, '--repeat', '2.5'])).rejects.toThrow(/not "2\.5"/);
   });
 });
 
@@ -114,24 +88,4 @@ test('findRie prefers the explicit path, then CDK_LAMBDA_CONTAINER_RIE', () => {
   expect(findRie(__filename, {})).toBe(__filename);
   expect(findRie(undefined, { CDK_LAMBDA_CONTAINER_RIE: __filename, PATH: '' })).toBe(__filename);
   expect(findRie(undefined, { PATH: '/nonexistent' })).toBeUndefined();
-});
-
-describe('generateEvent', () => {
-  test('s3-put carries the bucket and the URL-encoded key, as S3 sends them', () => {
-    const event = generateEvent('s3-put', { bucket: 'images', key: 'uploads/my cat.jpg', time: '2026-11-22T00:00:00.000Z' }) as any;
-    expect(event.Records[0].s3.bucket).toMatchObject({ name: 'images', arn: 'arn:aws:s3:::images' });
-    expect(event.Records[0].s3.object.key).toBe('uploads/my+cat.jpg');
-    expect(event.Records[0].eventName).toBe('ObjectCreated:Put');
-  });
-
-  test.each(EVENT_KINDS)('%s is JSON with the fields its service sends', kind => {
-    const event = generateEvent(kind, { time: '2026-11-22T00:00:00.000Z' }) as any;
-    expect(JSON.parse(JSON.stringify(event))).toEqual(event);
-    const marker = { 's3-put': 'Records', 'apigateway-http': 'requestContext', 'sqs': 'Records', 'eventbridge': 'detail-type' }[kind];
-    expect(event[marker]).toBeDefined();
-  });
-
-  test('rejects unknown kinds, listing the known ones', () => {
-    expect(() => generateEvent('kinesis')).toThrow(/unknown event kind "kinesis": use one of s3-put, apigateway-http, sqs, eventbridge/);
-  });
 });
