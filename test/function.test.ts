@@ -352,6 +352,13 @@ describe('validation', () => {
     new cloudfront.Distribution(stack, 'Cdn', { defaultBehavior: { origin: new origins.HttpOrigin('example.com') } });
     expect(() => app.synth()).not.toThrow();
   });
+
+  test('Lambda layers are refused with the way to bake them in', () => {
+    const { stack } = newStack();
+    const layer = lambda.LayerVersion.fromLayerVersionArn(stack, 'L', 'arn:aws:lambda:us-east-1:123456789012:layer:x:1');
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], layers: [layer] }))
+      .toThrow(/Fix: bake the layer's content into the image instead: imageLayers: \[ExtensionImageLayer\.fromLayerAsset/);
+  });
 });
 
 describe('dependency manifests found in the code directory', () => {

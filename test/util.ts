@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 
 /** Temp directories made by the helpers below, removed after each test file (CI runs again and again on one machine). */
 const tempDirs: string[] = [];
@@ -41,3 +42,16 @@ export const assetHashSerializer: jest.SnapshotSerializerPlugin = {
   test: (val: unknown) => typeof val === 'string' && /[0-9a-f]{64}/.test(val),
   print: (val: unknown) => JSON.stringify((val as string).replace(/[0-9a-f]{64}/g, '<asset-hash>')),
 };
+
+/** A layer directory with an executable extension and a shared library. */
+export function telemetryDir(): string {
+  const dir = path.join(tempTree({ 'telemetry/extensions/telemetry': '#!/bin/sh\necho telemetry\n', 'telemetry/telemetry/lib.py': 'X = 1\n' }), 'telemetry');
+  fs.chmodSync(path.join(dir, 'extensions/telemetry'), 0o755);
+  return dir;
+}
+
+/** The staged build context of the (first) function's image, from its asset metadata ('aws:cdk:enable-asset-metadata'). */
+export function contextOf(app: { outdir: string }, template: Template): string {
+  const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as any;
+  return path.join(app.outdir, fn.Metadata['aws:asset:path']);
+}

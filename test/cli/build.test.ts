@@ -1,6 +1,6 @@
 import { buildArguments, localTag } from '../../src/cli/build';
 
-const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final' };
+const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final', destinations: [] };
 
 describe('buildArguments', () => {
   test('passes what cdk-assets passes: build args, tag, target, file, platform, context', () => {

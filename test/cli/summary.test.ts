@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BaseImage, FunctionImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../src';
+import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../src';
 import { summarize } from '../../src/cli/summary';
-import { newStack, tempTree, TODAY } from '../util';
+import { newStack, tempTree, telemetryDir, TODAY } from '../util';
 
 function synthesizedApp() {
   const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
@@ -46,5 +46,12 @@ describe('summary', () => {
     expect(text).toMatch(/TestStack\/Found[0-9A-F]*\n {2}image source {2}.*\n {2}dependencies {2}requirements\.txt \(pip, found in the code directory\)\n/);
     expect(text).toMatch(/TestStack\/Given[0-9A-F]*\n {2}image source {2}.*\n {2}dependencies {2}requirements\.txt \(pip, the dependencies prop\)\n/);
     expect(text).toMatch(/TestStack\/None[0-9A-F]*\n {2}image source {2}.*\n {2}architecture/);
+  });
+
+  test('the summary lists a function\'s image layers', () => {
+    const { app, stack } = newStack();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir())] });
+    app.synth();
+    expect(summarize(app.outdir)).toMatch(/^ {2}image layers {2}fromDirectory\(telemetry\)$/m);
   });
 });

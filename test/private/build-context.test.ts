@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { contextHash, DEFAULT_CODE_EXCLUDES, directoryFingerprint, stageContext } from '../../src/private/build-context';
-import { tempTree } from '../util';
+import { Template } from 'aws-cdk-lib/assertions';
+import { BaseImage, ExtensionImageLayer, LambdaContainerFunction } from '../../src';
+import { contextHash, DEFAULT_CODE_EXCLUDES, directoryFingerprint, LAYER_MTIME, stageContext } from '../../src/private/build-context';
+import { contextOf, newStack, tempTree, telemetryDir } from '../util';
 
 const spec = (codeDir: string, extra: Partial<Parameters<typeof contextHash>[0]> = {}) => ({
   dockerfile: 'FROM x\nCOPY code/ /var/task/\n',
@@ -54,5 +56,43 @@ describe('stageContext', () => {
     expect(stageContext(outdir, hash, s)).toBe(name);
     expect(fs.statSync(path.join(root, 'Dockerfile')).mtimeMs).toBe(mtime);
     expect(fs.readdirSync(outdir)).toEqual([name]);
+  });
+});
+
+describe('ExtensionImageLayer in a generated image', () => {
+  test('staged layer files keep their modes and get a fixed timestamp; the wrapper script is executable', () => {
+    const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+    const wrapper = tempTree({ 'wrapper.sh': '#!/bin/sh\nexec "$@"\n' });
+    new LambdaContainerFunction(stack, 'Fn', {
+      baseImage: BaseImage.python('3.13'),
+      code: tempTree({ 'app.py': '' }),
+      cmd: ['app.handler'],
+      imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir()), ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh'))],
+    });
+    const layers = path.join(contextOf(app, Template.fromStack(stack)), 'layers');
+    const [first, second] = fs.readdirSync(layers).sort();
+    // Staged at their full image path, so the COPY to / brings /opt and every folder with a fixed time.
+    const ext = fs.statSync(path.join(layers, first, 'opt', 'extensions', 'telemetry'));
+    expect(ext.mode % 0o1000).toBe(0o755);
+    expect(ext.mtime).toEqual(LAYER_MTIME);
+    for (const dir of ['', 'opt', 'opt/telemetry', 'opt/extensions']) {
+      expect(fs.statSync(path.join(layers, first, dir)).mtime).toEqual(LAYER_MTIME);
+    }
+    expect(fs.statSync(path.join(layers, first, 'opt', 'telemetry', 'lib.py')).mode % 0o1000).toBe(0o644);
+    expect(fs.statSync(path.join(layers, second, 'opt', 'wrapper.sh')).mode % 0o1000).toBe(0o755);
+  });
+
+  test('one layer used by functions with different code: the same layer folder and bytes in each context', () => {
+    const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+    const layer = ExtensionImageLayer.fromDirectory(telemetryDir());
+    for (const name of ['A', 'B']) {
+      new LambdaContainerFunction(stack, name, { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': `# ${name}\n` }), cmd: ['app.handler'], imageLayers: [layer] });
+    }
+    const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as any[];
+    const contexts = fns.map(f => path.join(app.outdir, f.Metadata['aws:asset:path']));
+    expect(new Set(contexts).size).toBe(2);
+    const listing = (ctx: string) => fs.readdirSync(path.join(ctx, 'layers'), { recursive: true }).map(String).sort()
+      .map(rel => { const p = path.join(ctx, 'layers', rel); const s = fs.statSync(p); return [rel, s.mode, s.mtimeMs, s.isFile() ? fs.readFileSync(p, 'hex') : '']; });
+    expect(listing(contexts[0])).toEqual(listing(contexts[1]));
   });
 });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ExtensionImageLayer, LambdaContainerFunction, WarningIds } from '../../src';
-import { newStack, tempTree, TODAY } from '../util';
+import { newStack, tempTree, telemetryDir, TODAY } from '../util';
 
 const DOCKERFILE = 'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD [ "app.handler" ]\n';
 
@@ -55,6 +55,61 @@ describe('your own Dockerfile with layers', () => {
       return JSON.stringify((Object.values(fn)[0] as any).Properties.Code.ImageUri);
     });
     expect(uris[0]).not.toEqual(uris[1]);
+  });
+
+  const ownContext = () => {
+    const dir = tempTree({
+      'Dockerfile': '# syntax=docker/dockerfile:1\nARG PY=3.13\nFROM public.ecr.aws/lambda/python:${PY} AS deps\nRUN echo deps\nFROM public.ecr.aws/lambda/python:${PY}\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD ["app.handler"]\n',
+      'app.py': 'def handler(e, c): return 1\n',
+      'secret.env': 'TOKEN=x\n',
+      '.dockerignore': '*.env\n',
+    });
+    return dir;
+  };
+  const synthOwn = (context: string) => {
+    const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+    const wrapper = tempTree({ 'wrapper.sh': '#!/bin/sh\nexec "$@"\n' });
+    new LambdaContainerFunction(stack, 'Fn', {
+      buildContext: context,
+      imageLayers: [
+        ExtensionImageLayer.fromImage('public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1', { source: '/lambda-adapter', destination: '/opt/extensions/lambda-adapter' }),
+        ExtensionImageLayer.fromDirectory(telemetryDir()),
+        ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh')),
+      ],
+    });
+    const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as any;
+    return { assetDir: path.join(app.outdir, fn.Metadata['aws:asset:path']), uri: JSON.stringify(fn.Properties.Code.ImageUri) };
+  };
+
+  test('layer stages go before the first FROM (after parser directive and global ARG), copies right after the final FROM', () => {
+    const { assetDir } = synthOwn(ownContext());
+    const dockerfile = fs.readFileSync(path.join(assetDir, 'Dockerfile'), 'utf8');
+    const lines = dockerfile.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['# syntax=docker/dockerfile:1', 'ARG PY=3.13']);
+    expect(dockerfile.indexOf('FROM public.ecr.aws/lambda/python:3.13-x86_64 AS layer-0')).toBeLessThan(dockerfile.indexOf('AS deps'));
+    const finalFrom = lines.indexOf('FROM public.ecr.aws/lambda/python:${PY}');
+    expect(lines.slice(finalFrom + 1, finalFrom + 9)).toEqual([
+      '# Added by cdk-lambda-container (imageLayers): the layers, first in the final stage.',
+      '# Layers and extensions: stable, right after the base, so dependency and code changes never rebuild them.',
+      '# layer: fromImage(public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1)',
+      'COPY --from=layer-0 /layer/ /',
+      '# layer: fromDirectory(telemetry)',
+      expect.stringMatching(/^COPY \.cdk-lambda-container\/layers\/1-[0-9a-f]{16}\/ \/$/),
+      '# layer: wrapperScript(wrapper.sh)',
+      expect.stringMatching(/^COPY \.cdk-lambda-container\/layers\/2-[0-9a-f]{16}\/ \/$/),
+    ]);
+    expect(lines[finalFrom + 9]).toBe('ENV AWS_LAMBDA_EXEC_WRAPPER=/opt/wrapper.sh');
+    expect(lines[finalFrom + 10]).toBe('COPY app.py ${LAMBDA_TASK_ROOT}/');
+  });
+
+  test('the copied context keeps what .dockerignore keeps, adds the layers, and hashes the same on every synth', () => {
+    const context = ownContext();
+    const first = synthOwn(context);
+    expect(fs.existsSync(path.join(first.assetDir, 'app.py'))).toBe(true);
+    expect(fs.existsSync(path.join(first.assetDir, 'secret.env'))).toBe(false);
+    const [telemetry] = fs.readdirSync(path.join(first.assetDir, '.cdk-lambda-container', 'layers')).filter(d => d.startsWith('1-'));
+    expect(fs.statSync(path.join(first.assetDir, '.cdk-lambda-container', 'layers', telemetry, 'opt', 'extensions', 'telemetry')).mode % 0o1000).toBe(0o755);
+    expect(synthOwn(context).uri).toEqual(first.uri);
   });
 });
 

@@ -1,9 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
 import { BaseImage } from '../../src/base-image';
 import { renderDockerfile } from '../../src/dockerfile/render';
+import { ExtensionImageLayer } from '../../src/extension-image-layer';
+import { LambdaContainerFunction } from '../../src/function';
 import { functionImageRecipe } from '../../src/private/image-recipe';
 import { RuntimeInterfaceClient } from '../../src/runtime-interface-client';
+import { contextOf, newStack, tempTree, telemetryDir } from '../util';
 
 const GOLDEN = path.join(__dirname, '..', 'golden');
 
@@ -70,6 +74,38 @@ describe('golden Dockerfiles (the two shapes of the AWS guide)', () => {
     expect(text).toMatch(/ENTRYPOINT \[ "\/function\/bootstrap" \]/);
     // The compiled code is copied from the build stage, never the sources.
     expect(stagesOf(text)[1]).not.toMatch(/COPY code\//);
+  });
+});
+
+describe('ExtensionImageLayer in a generated image', () => {
+  test('golden: image layer stage, layers right after FROM, before dependencies and code; wrapper in ENV', () => {
+    const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+    const code = tempTree({ 'app.py': 'def handler(e, c): return 1\n', 'requirements.txt': 'requests==2.32.3\n' });
+    const wrapper = tempTree({ 'wrapper.sh': '#!/bin/sh\nexec "$@"\n' });
+    new LambdaContainerFunction(stack, 'Fn', {
+      baseImage: BaseImage.python('3.13'),
+      code,
+      dependencies: path.join(code, 'requirements.txt'),
+      cmd: ['app.handler'],
+      imageLayers: [
+        ExtensionImageLayer.fromImage('public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1', { source: '/lambda-adapter', destination: '/opt/extensions/lambda-adapter' }),
+        ExtensionImageLayer.fromDirectory(telemetryDir()),
+        ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh')),
+      ],
+    });
+    const context = contextOf(app, Template.fromStack(stack));
+    const dockerfile = fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8')
+      .replace(/layers\/(\d)-[0-9a-f]{16}/g, 'layers/$1-<hash>');
+    expectGolden('aws-base-python-layers.Dockerfile', dockerfile);
+    const at = (s: string) => dockerfile.indexOf(s);
+    expect(at('COPY --from=layer-0')).toBeGreaterThan(at('FROM public.ecr.aws/lambda/python'));
+    expect(at('COPY layers/2-')).toBeLessThan(at('COPY deps/'));
+    expect(at('COPY deps/')).toBeLessThan(at('COPY code/'));
+    expect(dockerfile).toMatch(/^ENV AWS_LAMBDA_EXEC_WRAPPER=\/opt\/wrapper\.sh$/m);
+    // Layers are written from WORKDIR /, and the task root is the working directory again after them.
+    expect(at('WORKDIR /\n')).toBeLessThan(at('COPY --from=layer-0'));
+    expect(at('WORKDIR ${LAMBDA_TASK_ROOT}')).toBeGreaterThan(at('COPY layers/2-'));
+    expect(at('WORKDIR ${LAMBDA_TASK_ROOT}')).toBeLessThan(at('COPY deps/'));
   });
 });
 

@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BaseImage, ExtensionImageLayer, LambdaContainerFunction } from '../../src';
+import { contextOf, newStack, tempTree } from '../util';
+
+describe('resolveLayers', () => {
+  test('a non-executable extension fails synth with the construct path, the file and the fix', () => {
+    const dir = tempTree({ 'extensions/agent': '#!/bin/sh\n' });
+    fs.chmodSync(path.join(dir, 'extensions/agent'), 0o644);
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory(dir)] }))
+      .toThrow(/^TestStack\/Fn: invalid layers .*\/opt\/extensions\/agent \(from fromDirectory\(.*\)\).*not executable.*Fix: make them executable \(chmod \+x\)/);
+  });
+
+  test('a missing layer directory names the construct, the layer and the fix', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory('/nonexistent/layer')] }))
+      .toThrow(/^TestStack\/Fn: invalid layers\[0\] fromDirectory\(directory\) "\/nonexistent\/layer": no such directory \(resolved to \/nonexistent\/layer\)\. Fix: give the directory/);
+  });
+
+  test('overlapping layers and an unpinned layer image are warnings on the function', () => {
+    const { stack } = newStack();
+    const a = tempTree({ 'lib/x.so': 'a' });
+    const b = tempTree({ 'lib/x.so': 'b' });
+    new LambdaContainerFunction(stack, 'Fn', {
+      baseImage: BaseImage.python('3.13'),
+      code: tempTree({ 'app.py': '' }),
+      cmd: ['app.handler'],
+      imageLayers: [ExtensionImageLayer.fromDirectory(a), ExtensionImageLayer.fromDirectory(b), ExtensionImageLayer.fromImage('example.com/agent')],
+    });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp('both write /opt/lib/x\\.so: the later layer .* wins'));
+    annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp('fromImage\\("example.com/agent"\\) is not pinned'));
+  });
+
+  describe('fromLayerVersionArn', () => {
+    const ARN = 'arn:aws:lambda:us-east-1:123456789012:layer:shared-lib:3';
+
+    test('a throwaway stage gets the credentials as a build secret and ends FROM scratch; only the file path is in the manifest', () => {
+      const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
+      const credentials = path.join(tempTree({ credentials: '[default]\naws_access_key_id = AKIAUNITTEST00000001\n' }), 'credentials');
+      new LambdaContainerFunction(stack, 'Fn', {
+        baseImage: BaseImage.python('3.13'),
+        code: tempTree({ 'app.py': '' }),
+        cmd: ['app.handler'],
+        architecture: lambda.Architecture.ARM_64,
+        imageLayers: [ExtensionImageLayer.fromLayerVersionArn(ARN, { credentialsFile: credentials, profile: 'layers' })],
+      });
+      const context = contextOf(app, Template.fromStack(stack));
+      const dockerfile = fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8');
+      expect(dockerfile).toContain([
+        'FROM public.ecr.aws/lambda/python:3.13-arm64 AS layer-0-fetch',
+        'COPY layers/fetch-layer-version.py /tmp/fetch-layer-version.py',
+        'RUN --mount=type=secret,id=lambda-layer-credentials,target=/run/secrets/lambda-layer-credentials AWS_CONFIG_FILE=/run/secrets/lambda-layer-credentials AWS_SHARED_CREDENTIALS_FILE=/run/secrets/lambda-layer-credentials AWS_PROFILE=layers python3 /tmp/fetch-layer-version.py arn:aws:lambda:us-east-1:123456789012:layer:shared-lib:3 /layer/opt',
+        '',
+        'FROM scratch AS layer-0',
+        'COPY --from=layer-0-fetch /layer/ /layer/',
+      ].join('\n'));
+      expect(dockerfile).toMatch(/^COPY --from=layer-0 \/layer\/ \/$/m);
+      expect(fs.existsSync(path.join(context, 'layers', 'fetch-layer-version.py'))).toBe(true);
+      const manifest = fs.readFileSync(path.join(app.outdir, 'TestStack.assets.json'), 'utf8');
+      const image = Object.values<any>(JSON.parse(manifest).dockerImages)[0];
+      expect(image.source.dockerBuildSecrets).toEqual({ 'lambda-layer-credentials': `src=${credentials}` });
+      expect(image.source.dockerBuildArgs).toBeUndefined();
+      for (const text of [manifest, dockerfile]) expect(text).not.toContain('AKIAUNITTEST');
+    });
+
+    test('one image, one credentials file', () => {
+      const { stack } = newStack();
+      expect(() => new LambdaContainerFunction(stack, 'Fn', {
+        baseImage: BaseImage.python('3.13'),
+        code: tempTree({ 'app.py': '' }),
+        cmd: ['app.handler'],
+        imageLayers: [ExtensionImageLayer.fromLayerVersionArn(ARN, { credentialsFile: '/a' }), ExtensionImageLayer.fromLayerVersionArn(ARN.replace(':3', ':4'), { credentialsFile: '/b' })],
+      })).toThrow(/invalid layers \/a, \/b: layer versions of one image are fetched with one credentials file/);
+    });
+  });
+});
