@@ -55,3 +55,26 @@ export function contextOf(app: { outdir: string }, template: Template): string {
   const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as any;
   return path.join(app.outdir, fn.Metadata['aws:asset:path']);
 }
+
+export const PY_CODE = { 'app.py': 'def handler(event, context):\n    return {"ok": True}\n' };
+export const NODE_CODE = { 'index.mjs': 'export const handler = async () => ({ ok: true });\n' };
+
+/** A Python handler in src/ with a requirements.txt beside it. */
+export function pythonProject(): { code: string; requirements: string } {
+  const dir = tempTree({ ...Object.fromEntries(Object.entries(PY_CODE).map(([k, v]) => [`src/${k}`, v])), 'src/requirements.txt': 'pillow==11.0.0\n' });
+  return { code: path.join(dir, 'src'), requirements: path.join(dir, 'src', 'requirements.txt') };
+}
+
+/** Docker image assets of the synthesized stack's asset manifest. */
+export function dockerImages(app: App, stackName = 'TestStack'): Record<string, any> {
+  const assembly = app.synth();
+  return JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stackName}.assets.json`), 'utf8')).dockerImages ?? {};
+}
+
+/** Every file under root (relative paths, sorted). */
+export function listFiles(root: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(root, rel), { withFileTypes: true }).flatMap(e => {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    return e.isDirectory() ? listFiles(root, p) : [p];
+  }).sort();
+}

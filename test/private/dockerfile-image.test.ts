@@ -3,8 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ExtensionImageLayer, LambdaContainerFunction, WarningIds } from '../../src';
-import { newStack, tempTree, telemetryDir, TODAY } from '../util';
+import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ExtensionImageLayer, FunctionImage, LambdaContainerFunction, WarningIds } from '../../src';
+import { dockerImages, newStack, tempTree, telemetryDir, TODAY } from '../util';
 
 const DOCKERFILE = 'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD [ "app.handler" ]\n';
 
@@ -140,5 +142,39 @@ describe('lint findings', () => {
     const { stack } = newStack();
     new LambdaContainerFunction(stack, 'Fn', { buildContext: context, cmd: ['app.handler'] });
     Annotations.fromStack(stack).hasError('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:2: ENV AWS_SECRET_ACCESS_KEY looks like a credential'));
+  });
+});
+
+describe('LambdaContainerFunction with your own Dockerfile', () => {
+  const dockerDir = () => tempTree({ 'Dockerfile': 'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD ["app.handler"]\n', 'app.py': 'x' });
+
+  test('sets the build platform from the architecture', () => {
+    const { app, stack } = newStack();
+    new LambdaContainerFunction(stack, 'Fn', { buildContext: dockerDir(), architecture: lambda.Architecture.ARM_64 });
+    const [image] = Object.values(dockerImages(app));
+    expect(image.source.platform).toBe('linux/arm64');
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'] });
+  });
+
+  test('throws when a given platform contradicts the architecture', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', {
+      image: FunctionImage.fromDockerfile(dockerDir(), { platform: ecr_assets.Platform.LINUX_AMD64 }),
+      architecture: lambda.Architecture.ARM_64,
+    })).toThrow(/TestStack\/Fn: invalid platform "linux\/amd64": it contradicts the function's architecture arm64.*Fix: remove platform/);
+  });
+
+  test('shares one asset between functions built from the same Dockerfile', () => {
+    const { app, stack } = newStack();
+    const dir = dockerDir();
+    new LambdaContainerFunction(stack, 'A', { buildContext: dir, cmd: ['app.a'] });
+    new LambdaContainerFunction(stack, 'B', { dockerfile: path.join(dir, 'Dockerfile'), cmd: ['app.b'] });
+    expect(Object.keys(dockerImages(app))).toHaveLength(1);
+  });
+
+  test('throws when the Dockerfile is missing', () => {
+    const { stack } = newStack();
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { buildContext: dockerDir(), dockerfile: 'Nope.Dockerfile' }))
+      .toThrow(/TestStack\/Fn: invalid dockerfile "Nope.Dockerfile": no such file/);
   });
 });
