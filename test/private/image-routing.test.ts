@@ -1,0 +1,44 @@
+import { App, DefaultStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
+import { BaseImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../src';
+import { TODAY, tempTree } from '../util';
+
+const ENV = { account: '111111111111', region: 'eu-west-1' };
+const handler = () => tempTree({ 'app.py': 'def handler(e, c): return 1\n' });
+
+/** An app whose stacks all use the synthesizer, a repository stack, and a functions stack. */
+function twoStacks(props: { functions?: StackProps; app?: App } = {}) {
+  const app = props.app ?? new App({ defaultStackSynthesizer: new SharedImageRepositorySynthesizer(), context: { 'cdk-lambda-container:today': TODAY } });
+  const images = new Stack(app, 'Images', { env: ENV });
+  const repository = new SharedImageRepository(images, 'Repository', { repositoryName: 'shared' });
+  const functions = new Stack(app, 'Functions', { env: ENV, ...props.functions });
+  return { app, images, repository, functions };
+}
+
+describe('routeTo', () => {
+  describe('fails at synth when a routed image could not deploy', () => {
+    test('a stack without the synthesizer', () => {
+      const app = new App({ context: { 'cdk-lambda-container:today': TODAY } });
+      const { repository, functions } = twoStacks({ app, functions: { synthesizer: new DefaultStackSynthesizer() } });
+      expect(() => new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository }))
+        .toThrow(/Functions\/Api: invalid repository "shared": the stack Functions uses DefaultStackSynthesizer, which publishes every image into the bootstrap repository\. Fix: give the App `defaultStackSynthesizer: new SharedImageRepositorySynthesizer\(\)`/);
+    });
+
+    test('the repository in the function\'s own stack', () => {
+      const { images, repository } = twoStacks();
+      expect(() => new LambdaContainerFunction(images, 'Api', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository }))
+        .toThrow(/Images\/Api: invalid repository "shared": the repository is in the same stack \(Images\) as the image, and cdk-assets looks the repository up before that stack is deployed .*Fix: put the SharedImageRepository in a stack of its own/);
+    });
+
+    test('another region', () => {
+      const { repository, functions } = twoStacks({ functions: { env: { account: ENV.account, region: 'us-east-1' } } });
+      expect(() => new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository }))
+        .toThrow(/invalid repository "shared": the repository is in eu-west-1 and the image's stack in us-east-1, and Lambda pulls only from its own region\. Fix: create a SharedImageRepository in us-east-1/);
+    });
+
+    test('another account not in pullAccounts', () => {
+      const { repository, functions } = twoStacks({ functions: { env: { account: '222222222222', region: ENV.region } } });
+      expect(() => new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository }))
+        .toThrow(/the repository is in account 111111111111 and the function's stack in 222222222222, which may not pull from it\. Fix: add '222222222222' to the repository's pullAccounts/);
+    });
+  });
+});
