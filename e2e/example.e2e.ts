@@ -11,8 +11,8 @@ import { ExampleStack } from '../examples/app';
 import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
 import { buildFunction } from '../src/cli/build';
 import { readImageFunctions } from '../src/cli/cloud-assembly';
-import { invokeFunction, RequestEntityTooLargeError, startFunction } from '../src/cli/invoke';
 import { functionLayers } from '../src/cli/image-history';
+import { invokeFunction, RequestEntityTooLargeError, startFunction } from '../src/cli/invoke';
 
 const env = engineEnv();
 Object.assign(process.env, env);

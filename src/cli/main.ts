@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { buildFunction } from './build';
 import { EVENT_KINDS, generateEvent } from './events';
-import { checkPayload, formatTimings, InvocationType, runtimeFailure, startFunction } from './invoke';
 import { formatLayers, functionLayers } from './image-history';
+import { checkPayload, formatTimings, InvocationType, runtimeFailure, startFunction } from './invoke';
 import { summarize } from './summary';
 
 const USAGE = `Usage: cdk-lambda-container <command> [options]

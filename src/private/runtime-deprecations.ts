@@ -4,7 +4,7 @@
  * Dates are Lambda's published "deprecation" dates (after which AWS no longer applies security
  * patches to the runtime); `replacement` is what to move to. Amazon Linux 2 reaches end of life
  * on 2026-06-30, which also ends `provided.al2`. Update this table when AWS publishes new dates;
- * `test/runtime-deprecations.test.ts` checks that it stays well formed.
+ * `test/private/runtime-deprecations.test.ts` checks that it stays well formed.
  */
 
 import { WarningId, WarningIds } from '../warnings';
