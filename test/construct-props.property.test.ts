@@ -1,8 +1,8 @@
 /**
- * Property: random props of LambdaContainerFunction and SharedImageRepository, and random
- * ExtensionImageLayer options, never fail with anything but this library's own validation errors
- * (`<path>: invalid <prop> <value>: <why>. Fix: <fix>.`), and every accepted combination
- * synthesizes what the props asked for.
+ * Property: random props of every construct (LambdaContainerFunction, SharedImageRepository,
+ * LayerImage) and random ExtensionImageLayer options never fail with anything but this library's
+ * own validation errors (`<path>: invalid <prop> <value>: <why>. Fix: <fix>.`, thrown as a
+ * ProblemError), and every accepted combination synthesizes what the props asked for.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,7 +11,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import fc from 'fast-check';
 import { newStack, tempTree } from './util';
-import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, SharedImageRepository } from '../src';
+import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, LayerImage, SharedImageRepository } from '../src';
+import { ProblemError } from '../src/private/problems';
 
 const CDK_VALIDATION_HEADER = 'Validation failed with the following errors:';
 
@@ -24,6 +25,7 @@ fs.mkdirSync(SAMPLE_DIR, { recursive: true });
 class Outcomes {
   public synthesized = 0;
   public refused = 0;
+  private sampled = 0;
   constructor(private readonly name: string, private readonly constructPath: string) {}
 
   /** The template `build` synthesizes, or undefined when it was refused with our own problems. */
@@ -37,8 +39,10 @@ class Outcomes {
       return undefined;
     }
     this.synthesized++;
-    if (this.synthesized <= SAMPLE_SIZE) {
-      fs.writeFileSync(path.join(SAMPLE_DIR, `${this.name}-${this.synthesized}.template.json`), JSON.stringify(template.toJSON(), undefined, 1));
+    // Templates with resources only (a LayerImage's stack holds an asset and no resource).
+    if (this.sampled < SAMPLE_SIZE && template.toJSON().Resources) {
+      this.sampled++;
+      fs.writeFileSync(path.join(SAMPLE_DIR, `${this.name}-${this.sampled}.template.json`), JSON.stringify(template.toJSON(), undefined, 1));
     }
     return template;
   }
@@ -59,6 +63,8 @@ class Outcomes {
 function expectOwnProblems(err: unknown, constructPath: string): void {
   const message = String((err as Error).message);
   const deferred = message.startsWith(CDK_VALIDATION_HEADER);
+  // Thrown by the construct: our error class, not a message that happens to look like ours.
+  if (!deferred) expect(err).toBeInstanceOf(ProblemError);
   const lines = deferred
     ? message.slice(CDK_VALIDATION_HEADER.length).trim().split('\n').map(l => l.trim().replace(`[${constructPath}] `, ''))
     : message.split('\n');
@@ -191,5 +197,47 @@ test('random ExtensionImageLayer options synthesize or fail with our own validat
     const fn = Object.values<any>(template.findResources('AWS::Lambda::Function')).find(r => r.Properties.PackageType === 'Image');
     expect(fn.Properties.PackageType).toBe('Image');
   }), { numRuns: 200, seed: 20261202 });
+  outcomes.expectBoth();
+});
+
+const layerImageProps = fc.record({
+  architecture: fc.constantFrom(lambda.Architecture.X86_64, lambda.Architecture.ARM_64, lambda.Architecture.custom('riscv64')),
+  layers: fc.array(fc.constantFrom('directory', 'image', 'unpinned', 'arn', 'badArn', 'wrapper', 'missing', 'agent'), { maxLength: 4 }),
+});
+
+test('random LayerImage props synthesize or fail with our own validation error', () => {
+  const layerDir = tempTree({ 'extensions/ext': '#!/bin/sh\n', 'python/lib.py': '' });
+  fs.chmodSync(path.join(layerDir, 'extensions/ext'), 0o755);
+  const wrapper = path.join(tempTree({ 'w.sh': '#!/bin/sh\nexec "$@"\n' }), 'w.sh');
+  const credentials = path.join(tempTree({ credentials: '[default]\n' }), 'credentials');
+  const layerOf = (kind: string): ExtensionImageLayer => {
+    switch (kind) {
+      case 'directory': return ExtensionImageLayer.fromDirectory(layerDir);
+      case 'image': return ExtensionImageLayer.fromImage('public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1', { source: '/lambda-adapter', destination: '/opt/extensions/lambda-adapter' });
+      case 'unpinned': return ExtensionImageLayer.fromImage('example.com/layer');
+      case 'arn': return ExtensionImageLayer.fromLayerVersionArn('arn:aws:lambda:us-east-1:123456789012:layer:tools:3', { credentialsFile: credentials });
+      case 'badArn': return ExtensionImageLayer.fromLayerVersionArn('arn:aws:lambda:us-east-1:123456789012:function:f', { credentialsFile: credentials });
+      case 'wrapper': return ExtensionImageLayer.wrapperScript(wrapper);
+      case 'agent': return ExtensionImageLayer.javaAgent(path.join(layerDir, 'missing.jar'));
+      default: return ExtensionImageLayer.fromDirectory(path.join(layerDir, 'missing'));
+    }
+  };
+  const outcomes = new Outcomes('layer-image', 'TestStack/Layers');
+  fc.assert(fc.property(layerImageProps, p => {
+    const { app, stack } = newStack();
+    let image: LayerImage | undefined;
+    const template = outcomes.synthesize(() => {
+      image = new LayerImage(stack, 'Layers', { architecture: p.architecture, layers: p.layers.map(layerOf) });
+      return Template.fromStack(stack);
+    });
+    if (!template) return;
+    // THEN the image is an asset of the stack, built FROM scratch for the architecture asked for.
+    const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, 'TestStack.assets.json'), 'utf8'));
+    const [asset] = Object.values<any>(manifest.dockerImages);
+    expect(asset.source.platform).toBe(p.architecture.dockerPlatform);
+    const dockerfile = fs.readFileSync(path.join(app.outdir, asset.source.directory, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/\nFROM scratch\n/);
+    expect(image!.imageTag).toMatch(/^[0-9a-f]{64}$/);
+  }), { numRuns: 150, seed: 20261202 });
   outcomes.expectBoth();
 });
