@@ -143,7 +143,7 @@ export class LambdaContainerFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: LambdaContainerFunctionProps) {
     const constructPath = scope.node.path ? `${scope.node.path}/${id}` : id;
     const architecture = props.architecture ?? lambda.Architecture.X86_64;
-    architectureName(constructPath, architecture);
+    architectureName(constructPath, architecture); // refuses what Lambda runs no images of, before anything binds
     const image = selectImage(constructPath, props);
     validateOptions(constructPath, props);
     const { cmd, entrypoint, workingDirectory } = props;

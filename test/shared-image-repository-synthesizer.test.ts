@@ -1,23 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { TODAY, tempTree } from './util';
+import { ENV, handler, TODAY, tempTree, twoStacks } from './util';
 import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, LayerImage, SharedImageRepository, SharedImageRepositorySynthesizer } from '../src';
-
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const handler = () => tempTree({ 'app.py': 'def handler(e, c): return 1\n' });
-
-/** An app whose stacks all use the synthesizer, a repository stack, and a functions stack. */
-function twoStacks(props: { functions?: StackProps; app?: App } = {}) {
-  const app = props.app ?? new App({ defaultStackSynthesizer: new SharedImageRepositorySynthesizer(), context: { 'cdk-lambda-container:today': TODAY } });
-  const images = new Stack(app, 'Images', { env: ENV });
-  const repository = new SharedImageRepository(images, 'Repository', { repositoryName: 'shared' });
-  const functions = new Stack(app, 'Functions', { env: ENV, ...props.functions });
-  return { app, images, repository, functions };
-}
 
 function manifestArtifact(assembly: cxapi.CloudAssembly, id: string) {
   const artifact = assembly.tryGetArtifact(id);

@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BaseImage, FunctionImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../src';
 
 /** Temp directories made by the helpers below, removed after each test file (CI runs again and again on one machine). */
 const tempDirs: string[] = [];
@@ -77,4 +79,28 @@ export function listFiles(root: string, rel = ''): string[] {
     const p = rel ? `${rel}/${e.name}` : e.name;
     return e.isDirectory() ? listFiles(root, p) : [p];
   }).sort();
+}
+
+/** A synthesized app with two functions (A, B) sharing one generated Python image; returns the cloud assembly directory. */
+export function synthesizedApp(): string {
+  const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
+  const code = tempTree({ 'app.py': 'def a(e, c): return 1\n' });
+  const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code });
+  new LambdaContainerFunction(stack, 'A', { image, cmd: ['app.a'] });
+  new LambdaContainerFunction(stack, 'B', { image, cmd: ['app.b'], architecture: lambda.Architecture.X86_64 });
+  return app.synth().directory;
+}
+
+/** The account and region of the shared-repository tests' stacks. */
+export const ENV = { account: '111111111111', region: 'eu-west-1' };
+/** A Python handler directory. */
+export const handler = () => tempTree({ 'app.py': 'def handler(e, c): return 1\n' });
+
+/** An app whose stacks all use the synthesizer, a repository stack, and a functions stack. */
+export function twoStacks(props: { functions?: StackProps; app?: App } = {}) {
+  const app = props.app ?? new App({ defaultStackSynthesizer: new SharedImageRepositorySynthesizer(), context: { 'cdk-lambda-container:today': TODAY } });
+  const images = new Stack(app, 'Images', { env: ENV });
+  const repository = new SharedImageRepository(images, 'Repository', { repositoryName: 'shared' });
+  const functions = new Stack(app, 'Functions', { env: ENV, ...props.functions });
+  return { app, images, repository, functions };
 }

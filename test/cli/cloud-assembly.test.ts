@@ -1,17 +1,7 @@
 import * as path from 'path';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BaseImage, FunctionImage, LambdaContainerFunction } from '../../src';
+import { BaseImage, LambdaContainerFunction } from '../../src';
 import { describeDockerfile, findFunction, readImageFunctions } from '../../src/cli/cloud-assembly';
-import { newStack, tempTree } from '../util';
-
-function synthesizedApp() {
-  const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
-  const code = tempTree({ 'app.py': 'def a(e, c): return 1\n' });
-  const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code });
-  new LambdaContainerFunction(stack, 'A', { image, cmd: ['app.a'] });
-  new LambdaContainerFunction(stack, 'B', { image, cmd: ['app.b'], architecture: lambda.Architecture.X86_64 });
-  return app.synth().directory;
-}
+import { newStack, synthesizedApp, tempTree } from '../util';
 
 describe('readImageFunctions', () => {
   test('joins each image function with its asset', () => {

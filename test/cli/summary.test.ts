@@ -1,18 +1,8 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../src';
+import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../src';
 import { summarize } from '../../src/cli/summary';
-import { newStack, tempTree, telemetryDir, TODAY } from '../util';
-
-function synthesizedApp() {
-  const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
-  const code = tempTree({ 'app.py': 'def a(e, c): return 1\n' });
-  const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code });
-  new LambdaContainerFunction(stack, 'A', { image, cmd: ['app.a'] });
-  new LambdaContainerFunction(stack, 'B', { image, cmd: ['app.b'], architecture: lambda.Architecture.X86_64 });
-  return app.synth().directory;
-}
+import { newStack, synthesizedApp, tempTree, telemetryDir, TODAY } from '../util';
 
 describe('summary', () => {
   test('prints source, architecture, ImageConfig, Dockerfile and asset hash per function', () => {

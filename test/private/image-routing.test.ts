@@ -1,18 +1,6 @@
-import { App, DefaultStackSynthesizer, Stack, StackProps } from 'aws-cdk-lib';
-import { BaseImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../src';
-import { TODAY, tempTree } from '../util';
-
-const ENV = { account: '111111111111', region: 'eu-west-1' };
-const handler = () => tempTree({ 'app.py': 'def handler(e, c): return 1\n' });
-
-/** An app whose stacks all use the synthesizer, a repository stack, and a functions stack. */
-function twoStacks(props: { functions?: StackProps; app?: App } = {}) {
-  const app = props.app ?? new App({ defaultStackSynthesizer: new SharedImageRepositorySynthesizer(), context: { 'cdk-lambda-container:today': TODAY } });
-  const images = new Stack(app, 'Images', { env: ENV });
-  const repository = new SharedImageRepository(images, 'Repository', { repositoryName: 'shared' });
-  const functions = new Stack(app, 'Functions', { env: ENV, ...props.functions });
-  return { app, images, repository, functions };
-}
+import { App, DefaultStackSynthesizer } from 'aws-cdk-lib';
+import { BaseImage, LambdaContainerFunction } from '../../src';
+import { ENV, handler, TODAY, twoStacks } from '../util';
 
 describe('routeTo', () => {
   describe('fails at synth when a routed image could not deploy', () => {
