@@ -74,7 +74,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src'],
     devdirs: ['test', 'integ', 'bench', 'examples', 'e2e'],
   },
-  gitignore: ['/.tmp/', '/e2e/java/target/', '.jsii.tabl.json', '*.tabl.json', 'cdk.out', '*.tmp', '/bench/out/', '/examples/cdk.out/', 'integ/**/*.snapshot/asset.*'],
+  gitignore: ['/.tmp/', '/e2e/java/target/', '/e2e/go/bindingapp', '/e2e/go/vendor/', '.jsii.tabl.json', '*.tabl.json', 'cdk.out', '*.tmp', '/bench/out/', '/examples/cdk.out/', 'integ/**/*.snapshot/asset.*'],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/integ/', '/bench/', '/examples/', '/.ci/', '/.tmp/', '/e2e/', '/scripts/', '/rosetta/', '*.tabl.json'] },
 });

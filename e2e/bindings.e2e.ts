@@ -1,8 +1,9 @@
 /**
- * The jsii bindings for real, as a Python or Java user gets them: jsii-pacmak builds the package,
- * it is installed beside aws-cdk-lib from PyPI (scripts/e2e/python-binding.sh: a virtual
- * environment) or Maven Central (scripts/e2e/java-binding.sh: Maven), and an app in that language
- * (e2e/python/app.py, e2e/java) using SharedImageRepository and its synthesizer,
+ * The jsii bindings for real, as a Python, Java or Go user gets them: jsii-pacmak builds the
+ * package, it is installed beside aws-cdk-lib from PyPI (scripts/e2e/python-binding.sh: a virtual
+ * environment), Maven Central (scripts/e2e/java-binding.sh: Maven) or the Go module proxy
+ * (scripts/e2e/go-binding.sh: aws-cdk-go, with the machine's Go), and an app in that language
+ * (e2e/python/app.py, e2e/java, e2e/go) using SharedImageRepository and its synthesizer,
  * LambdaContainerFunction and ExtensionImageLayer synthesizes. Its templates, asset manifests and
  * generated Dockerfile must be the ones the same app in TypeScript synthesizes, and say what the
  * app asked for.
@@ -31,6 +32,8 @@ const BINDINGS: Record<string, (dir: string) => void> = {
     execFileSync(python, [path.join(REPO, 'e2e/python/app.py'), examples, dir], { stdio: 'inherit', env });
   },
   java: dir => execFileSync(path.join(REPO, 'scripts/e2e/java-binding.sh'), [examples, dir], { stdio: 'inherit', env }),
+  // No Go toolchain fails the test (the script says so); it is never skipped.
+  go: dir => execFileSync(path.join(REPO, 'scripts/e2e/go-binding.sh'), [examples, dir], { stdio: 'inherit', env }),
 };
 
 /** The same app in TypeScript (none of them sets the CLI's context: no path metadata in any). */

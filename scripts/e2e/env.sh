@@ -20,14 +20,18 @@ export E2E_MINISTACK_ACCOUNT=000000000000
 export E2E_MINISTACK_REGION=us-east-1
 export E2E_DOCKER_SOCKET="$E2E_DIR/run/podman.sock"
 
-# jsii_package <target>: builds one jsii binding into dist/<target> from a current .jsii (the
-# sources are recompiled first when one is newer); sets CDK and CONSTRUCTS to the versions this
-# package is built and tested against. Used by the binding scripts.
+# jsii_package <target> [jsii-pacmak option...]: builds one jsii binding into dist/<target> from a
+# current .jsii (the sources are recompiled first when one is newer) with the package:<target> task,
+# or, given options, with that task's command (jsii-pacmak -v --target <target>) and the options;
+# sets CDK and CONSTRUCTS to the versions this package is built and tested against. Used by the
+# binding scripts.
 jsii_package() {
+  local target="$1"
+  shift
   (cd "$E2E_REPO"
     if [ ! -f .jsii ] || [ -n "$(find src -name '*.ts' -newer .jsii | head -n 1)" ]; then npx projen compile >&2; fi
-    rm -rf "dist/$1"
-    npx projen "package:$1" >&2)
+    rm -rf "dist/$target"
+    if [ $# -eq 0 ]; then npx projen "package:$target" >&2; else npx jsii-pacmak -v --target "$target" "$@" >&2; fi)
   CDK="$(cd "$E2E_REPO" && node -p "require('./package.json').devDependencies['aws-cdk-lib']")"
   CONSTRUCTS="$(cd "$E2E_REPO" && node -p "require('./package.json').devDependencies.constructs")"
 }
