@@ -40,8 +40,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkLambdaContainer', packageId: 'CdkLambdaContainer' },
   publishToGo: { moduleName: 'example.invalid/cdk-lambda-container-go' },
 
-  // Reads existing Lambda layer .zip files at synth (ExtensionImageLayer.fromLayerAsset); bundled.
-  bundledDeps: ['adm-zip@^0.6.1'],
+  // Bundled: adm-zip reads existing Lambda layer .zip files at synth (ExtensionImageLayer.fromLayerAsset);
+  // commander parses the CLI's command line (per-command help and options, --version; no dependencies).
+  bundledDeps: ['adm-zip@^0.6.1', 'commander@^14.0.3'],
   devDeps: [
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',

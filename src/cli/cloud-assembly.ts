@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import { UsageError } from './errors';
 import { parseDockerfile } from '../dockerfile/parse';
 import { DEPENDENCIES_COMMENT_PREFIX, GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../private/image-recipe';
 
@@ -71,7 +72,7 @@ interface Template {
 function loadAssembly(assemblyDir: string): cxschema.AssemblyManifest {
   const manifestFile = path.join(assemblyDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
-    throw new Error(`${assemblyDir} is not a cloud assembly (no manifest.json). Run \`cdk synth\` first, or give the cdk.out directory.`);
+    throw new UsageError(`${assemblyDir} is not a cloud assembly (no manifest.json). Run \`cdk synth\` first, or give the cdk.out directory (--app).`);
   }
   return cxschema.Manifest.loadAssemblyManifest(manifestFile);
 }
@@ -152,7 +153,7 @@ export function findFunction(assemblyDir: string, name: string): ImageFunction {
     return matches[0];
   }
   const known = functions.map(f => f.path).join(', ') || '(none)';
-  throw new Error(matches.length === 0
+  throw new UsageError(matches.length === 0
     ? `no container-image function "${name}" in ${assemblyDir}. Functions: ${known}`
     : `"${name}" matches several functions (${matches.map(f => f.path).join(', ')}): give the full construct path`);
 }

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { buildFunction, localTag } from './build';
 import { findFunction, ImageFunction } from './cloud-assembly';
 import { engineRun, engineSpawn, findEngine } from './engine';
+import { CliError, EXIT_CODES } from './errors';
 import { LIMITS } from '../private/limits';
 
 export type InvocationType = 'RequestResponse' | 'Event';
@@ -23,6 +24,10 @@ export interface InvokeOptions {
   readonly rie?: string;
   /** Build the image first (default true). */
   readonly build?: boolean;
+  /** Show the engine's build output on stderr (default false: the CLI shows it, the API stays quiet). */
+  readonly buildProgress?: boolean;
+  /** Environment values that replace the template's (`--env-vars`), for variables it declares. */
+  readonly environment?: Record<string, string>;
   readonly region?: string;
   /** Seconds to wait for the emulator to listen. */
   readonly startTimeoutSeconds?: number;
@@ -36,7 +41,7 @@ export interface InvokeResult {
   readonly coldStartMs: number;
   /** Creating the container (the storage driver's copy of the image), in milliseconds. */
   readonly createMs: number;
-  /** Set when the runtime never answered (Lambda's `X-Amz-Function-Error`); `body` is then Lambda's error object. */
+  /** Lambda's `X-Amz-Function-Error` (the handler failed, or the runtime never answered: `body` is then Lambda's error object). */
   readonly functionError?: string;
 }
 
@@ -44,6 +49,8 @@ export interface InvokeResult {
 export interface Invocation {
   readonly statusCode: number;
   readonly body: string;
+  /** The emulator's `X-Amz-Function-Error`, when the handler failed. */
+  readonly functionError?: string;
   /** Request sent to response read, in milliseconds. */
   readonly roundTripMs: number;
   /** When the response was read, from `performance.now()`. */
@@ -63,11 +70,20 @@ export interface RunningFunction {
 }
 
 /** Lambda's answer to a payload over its limit (the RIE itself silently truncates). */
-export class RequestEntityTooLargeError extends Error {
+export class RequestEntityTooLargeError extends CliError {
   public readonly errorType = 'RequestEntityTooLargeException';
   public readonly statusCode = 413;
   constructor(public readonly bytes: number, public readonly limit: number) {
-    super(`RequestEntityTooLargeException: Request must be smaller than ${limit} bytes for the InvokeFunction operation (the event is ${bytes} bytes)`);
+    super(`RequestEntityTooLargeException: Request must be smaller than ${limit} bytes for the InvokeFunction operation (the event is ${bytes} bytes)`, EXIT_CODES.requestRefused);
+  }
+}
+
+/** Lambda's answer to a payload that is not JSON: refused before the function runs (the RIE passes it on). */
+export class InvalidRequestContentError extends CliError {
+  public readonly errorType = 'InvalidRequestContentException';
+  public readonly statusCode = 400;
+  constructor(reason: string) {
+    super(`InvalidRequestContentException: Could not parse request body into json: ${reason}`, EXIT_CODES.requestRefused);
   }
 }
 
@@ -80,6 +96,17 @@ export function checkPayload(bytes: number, invocationType: InvocationType): voi
   const limit = payloadLimit(invocationType);
   if (bytes > limit) {
     throw new RequestEntityTooLargeError(bytes, limit);
+  }
+}
+
+/** What Lambda checks before it runs a function: the size, then that the payload is JSON (an empty one counts as none). */
+export function checkRequest(event: Buffer, invocationType: InvocationType): void {
+  checkPayload(event.length, invocationType);
+  if (event.length === 0) return;
+  try {
+    JSON.parse(event.toString('utf8'));
+  } catch (e) {
+    throw new InvalidRequestContentError((e as Error).message);
   }
 }
 
@@ -103,7 +130,9 @@ export function containerEnvironment(
   }
   const skipped: string[] = [];
   for (const [key, value] of Object.entries(fn.environment)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    if (options.environment?.[key] !== undefined) {
+      env[key] = options.environment[key];
+    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       env[key] = String(value);
     } else {
       skipped.push(key); // a CloudFormation expression (Ref, GetAtt…): only known after deployment
@@ -166,10 +195,10 @@ async function waitForPort(port: number, timeoutMs: number, isAlive: () => boole
 /** Invokes a function of a cloud assembly once under the RIE. */
 export async function invokeFunction(assemblyDir: string, functionName: string, event: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
   const invocationType = options.invocationType ?? 'RequestResponse';
-  checkPayload(event.length, invocationType);
+  checkRequest(event, invocationType);
   const running = await startFunction(assemblyDir, functionName, options);
   try {
-    const { statusCode, body, receivedAt } = await running.invoke(event, invocationType);
+    const { statusCode, body, receivedAt, functionError } = await running.invoke(event, invocationType);
     const logs = await running.logs();
     const failure = invocationType === 'RequestResponse' && body === '' ? runtimeFailure(logs) : undefined;
     return {
@@ -178,7 +207,7 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
       logs,
       coldStartMs: receivedAt - running.startedAt,
       createMs: running.createMs,
-      functionError: failure && 'Unhandled',
+      functionError: failure ? 'Unhandled' : functionError,
     };
   } finally {
     running.stop();
@@ -190,13 +219,18 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
  * `build: false`) and returns once the emulator listens; invocations after the first are warm.
  */
 export async function startFunction(assemblyDir: string, functionName: string, options: InvokeOptions = {}): Promise<RunningFunction> {
-  const fn = findFunction(assemblyDir, functionName);
+  return startImageFunction(assemblyDir, findFunction(assemblyDir, functionName), options);
+}
+
+/** `startFunction` for a function already found in the assembly. */
+export async function startImageFunction(assemblyDir: string, fn: ImageFunction, options: InvokeOptions = {}): Promise<RunningFunction> {
+  const functionName = fn.path;
   if (!fn.asset) {
     throw new Error(`${fn.path} uses an existing image (${JSON.stringify(fn.imageUri)}): pull it and run it under the RIE yourself; invoke builds from the assembly.`);
   }
   const engine = options.engine ?? findEngine();
   if (options.build !== false) {
-    buildFunction(assemblyDir, functionName, { engine, quiet: true });
+    buildFunction(assemblyDir, functionName, { engine, quiet: !options.buildProgress });
   }
   const image = localTag(fn.asset);
   const config = JSON.parse(engineRun(engine, ['image', 'inspect', '--format', '{{json .Config}}', image]).trim() || '{}');
@@ -233,7 +267,7 @@ export async function startFunction(assemblyDir: string, functionName: string, o
     createMs: startedAt - created,
     startedAt,
     async invoke(event, invocationType = 'RequestResponse') {
-      checkPayload(event.length, invocationType);
+      checkRequest(event, invocationType);
       const sent = performance.now();
       const response = await fetch(`http://127.0.0.1:${apiPort}/2015-03-31/functions/function/invocations`, {
         method: 'POST',
@@ -243,7 +277,8 @@ export async function startFunction(assemblyDir: string, functionName: string, o
       const body = await response.text();
       const receivedAt = performance.now();
       const timing = { roundTripMs: receivedAt - sent, receivedAt };
-      return invocationType === 'Event' ? { statusCode: 202, body: '', ...timing } : { statusCode: response.status, body, ...timing };
+      const functionError = response.headers.get('x-amz-function-error') ?? undefined;
+      return invocationType === 'Event' ? { statusCode: 202, body: '', ...timing } : { statusCode: response.status, body, functionError, ...timing };
     },
     logs: (requests = 1) => containerLogs(engine, name, requests),
     stop,

@@ -1,127 +1,206 @@
 #!/usr/bin/env node
 /**
  * cdk-lambda-container: local tooling for container-image functions in a cloud assembly.
- * Not part of the jsii API; shipped as the package's `bin`.
+ * Not part of the jsii API; shipped as the package's `bin`. The command line is commander's:
+ * per-command help and options, `--version`; failures end with the exit codes of errors.ts.
  */
 import * as fs from 'fs';
-import { parseArgs } from 'util';
+import * as path from 'path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildFunction } from './build';
+import { findFunction, readImageFunctions } from './cloud-assembly';
+import { envOverrides, readEnvVars } from './env-vars';
+import { CliError, EXIT_CODES, UsageError } from './errors';
 import { EVENT_KINDS, generateEvent } from './events';
 import { formatLayers, functionLayers } from './image-history';
-import { checkPayload, formatTimings, InvocationType, runtimeFailure, startFunction } from './invoke';
+import { checkRequest, containerEnvironment, formatTimings, InvocationType, runtimeFailure, startImageFunction } from './invoke';
 import { summarize } from './summary';
 
-const USAGE = `Usage: cdk-lambda-container <command> [options]
+/** Where the CLI writes: the result on `out`, logs, progress and errors on `err`. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
 
-Commands:
-  summary [--app cdk.out]                 each container-image function: image source, architecture,
-                                          ImageConfig, Dockerfile and asset hash
-  build <function> [--app cdk.out]        build the function's image as cdk-assets would
-                                          (engine: CDK_DOCKER, else docker, finch or podman)
-  invoke <function> --event <file|-> [--app cdk.out] [--invocation-type RequestResponse|Event]
-         [--endpoint-url URL] [--rie PATH] [--no-build] [--repeat N]
-                                          run the image under the Runtime Interface Emulator with the
-                                          function's ImageConfig, environment, memory and timeout;
-                                          --repeat sends the event N times to one container (the
-                                          first cold, the others warm) and prints their timings
-  layers <function> [--app cdk.out] [--no-build]
-                                          the image's layers, their size and step, and which ones a
-                                          code-only change rebuilds
-  generate-event <${EVENT_KINDS.join('|')}> [--bucket B] [--key K] [--body JSON] [--region R]
-                                          print a sample event
+const PROCESS_IO: CliIo = { out: t => process.stdout.write(t), err: t => process.stderr.write(t) };
 
-<function> is a construct path (Stack/Fn), its last part (Fn) or a logical ID.`;
+const FUNCTION_ARGUMENT = 'a construct path (Stack/Fn), its last part (Fn) or a logical ID';
 
-export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'app': { type: 'string', default: 'cdk.out' },
-      'event': { type: 'string' },
-      'invocation-type': { type: 'string', default: 'RequestResponse' },
-      'endpoint-url': { type: 'string' },
-      'rie': { type: 'string' },
-      'no-build': { type: 'boolean', default: false },
-      'repeat': { type: 'string', default: '1' },
-      'bucket': { type: 'string' },
-      'key': { type: 'string' },
-      'body': { type: 'string' },
-      'region': { type: 'string' },
-      'help': { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, target] = positionals;
-  if (values.help || command === undefined) {
-    console.log(USAGE);
-    return command === undefined && !values.help ? 1 : 0;
-  }
-  switch (command) {
-    case 'summary':
-      console.log(summarize(target ?? values.app!));
-      return 0;
-    case 'build': {
-      const result = buildFunction(values.app!, required(target, 'function'));
-      console.error(`cdk-lambda-container: built ${result.tag} with ${result.engine} in ${result.seconds.toFixed(1)} s`);
-      return 0;
+const EXIT_HELP = `
+Exit codes:
+  ${EXIT_CODES.ok}  done (invoke: the function answered without an error)
+  ${EXIT_CODES.failure}  the tool failed (build, engine, container, emulator)
+  ${EXIT_CODES.usage}  the command line: unknown command, option, function or event kind; a missing or bad value
+  ${EXIT_CODES.functionError}  the function answered with an error (X-Amz-Function-Error), or its runtime died
+  ${EXIT_CODES.requestRefused}  Lambda would refuse the request before running the function (too large, not JSON)`;
+
+/** Runs the CLI; resolves to the exit code (never rejects: failures are printed on `io.err`). */
+export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
+  let code: number = EXIT_CODES.ok;
+  const program = buildProgram(io, c => { code = c; });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and --version end with 0; everything else commander refuses is a usage error.
+      return e.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     }
-    case 'invoke': {
-      const invocationType = values['invocation-type'] as InvocationType;
-      if (invocationType !== 'RequestResponse' && invocationType !== 'Event') {
-        throw new Error(`--invocation-type must be RequestResponse or Event, not "${invocationType}"`);
-      }
-      const eventFile = required(values.event, '--event');
-      const event = eventFile === '-' ? fs.readFileSync(0) : fs.readFileSync(eventFile);
-      checkPayload(event.length, invocationType); // before a container starts
-      const repeat = Number(values.repeat);
-      if (!Number.isInteger(repeat) || repeat < 1) {
-        throw new Error(`--repeat must be a whole number of at least 1, not "${values.repeat}"`);
-      }
-      const running = await startFunction(values.app!, required(target, 'function'), {
-        endpointUrl: values['endpoint-url'],
-        rie: values.rie,
-        build: !values['no-build'],
-        region: values.region,
-      });
-      try {
-        const results = [];
-        for (let i = 0; i < repeat; i++) {
-          results.push(await running.invoke(event, invocationType));
-        }
-        const logs = await running.logs(repeat);
-        process.stderr.write(logs);
-        const last = results[results.length - 1];
-        // The RIE answers an empty body when the runtime died; Lambda answers an error object.
-        const failure = invocationType === 'RequestResponse' && results.some(r => r.body === '') ? runtimeFailure(logs) : undefined;
-        console.log(failure ? JSON.stringify(failure) : last.body);
-        process.stderr.write(formatTimings(running, results) + '\n');
-        return !failure && results.every(r => r.statusCode < 300) ? 0 : 1;
-      } finally {
-        running.stop();
-      }
-    }
-    case 'layers': {
-      const { title, rows } = functionLayers(values.app!, required(target, 'function'), { build: !values['no-build'] });
-      console.log(formatLayers(title, rows));
-      return 0;
-    }
-    case 'generate-event':
-      console.log(JSON.stringify(generateEvent(required(target, 'event kind'), { bucket: values.bucket, key: values.key, body: values.body, region: values.region }), null, 2));
-      return 0;
-    default:
-      console.error(`cdk-lambda-container: unknown command "${command}".\n\n${USAGE}`);
-      return 1;
+    io.err(`cdk-lambda-container: ${(e as Error).message}\n`);
+    return e instanceof CliError ? e.exitCode : EXIT_CODES.failure;
   }
 }
 
-function required(value: string | undefined, what: string): string {
-  if (!value) throw new Error(`missing ${what}. Run \`cdk-lambda-container --help\`.`);
-  return value;
+function buildProgram(io: CliIo, exit: (code: number) => void): Command {
+  const program = new Command('cdk-lambda-container')
+    .description('Local tooling for the container-image functions of a cloud assembly (cdk.out).')
+    .version(packageVersion(), '-V, --version')
+    .addHelpText('after', EXIT_HELP)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: t => io.out(t), writeErr: t => io.err(t) })
+    .exitOverride();
+  const appOption = () => new Option('--app <dir>', 'the cloud assembly').default('cdk.out');
+  const jsonOption = () => new Option('--json', 'print the result as JSON');
+
+  program.command('summary')
+    .description('each container-image function: image source, architecture, ImageConfig, Dockerfile and asset hash')
+    .argument('[assembly]', 'the cloud assembly (same as --app)')
+    .addOption(appOption())
+    .addOption(jsonOption())
+    .action((assembly: string | undefined, o: { app: string; json?: boolean }) => {
+      const dir = assembly ?? o.app;
+      io.out(`${o.json ? JSON.stringify(readImageFunctions(dir), undefined, 2) : summarize(dir)}\n`);
+    });
+
+  program.command('build')
+    .description('build the function\'s image as cdk-assets would (engine: CDK_DOCKER, else docker, finch or podman)')
+    .argument('<function>', FUNCTION_ARGUMENT)
+    .addOption(appOption())
+    .action((name: string, o: { app: string }) => {
+      const result = buildFunction(o.app, name);
+      io.err(`cdk-lambda-container: built ${result.tag} with ${result.engine} in ${result.seconds.toFixed(1)} s\n`);
+    });
+
+  program.command('invoke')
+    .description('run the function\'s image under the Runtime Interface Emulator with its ImageConfig, environment, memory and timeout, and send it an event')
+    .argument('<function>', FUNCTION_ARGUMENT)
+    .addOption(appOption())
+    .option('-e, --event <file>', 'the event: a JSON file, or - for stdin (default: {})')
+    .addOption(new Option('--invocation-type <type>', 'RequestResponse waits for the answer; Event answers 202 (1 MB payload limit)').choices(['RequestResponse', 'Event']).default('RequestResponse'))
+    .option('--env-vars <file>', 'environment values per function, in SAM\'s format: {"Fn": {"VAR": "value"}, "Parameters": {...}}')
+    .option('--endpoint-url <url>', 'passed to the function as AWS_ENDPOINT_URL (LocalStack, moto)')
+    .option('--region <region>', 'AWS_REGION of the function (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)')
+    .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one (default: CDK_LAMBDA_CONTAINER_RIE, PATH)')
+    .option('--no-build', 'run the image as last built')
+    .option('--repeat <n>', 'send the event n times to one container (the first cold, the others warm) and print the timings', wholeNumber, 1)
+    .addOption(jsonOption())
+    .action(async (name: string, o: InvokeCommandOptions) => exit(await invokeCommand(io, name, o)));
+
+  program.command('layers')
+    .description('the image\'s layers, their size and step, and which ones a code-only change rebuilds')
+    .argument('<function>', FUNCTION_ARGUMENT)
+    .addOption(appOption())
+    .option('--no-build', 'describe the image as last built')
+    .addOption(jsonOption())
+    .action((name: string, o: { app: string; build: boolean; json?: boolean }) => {
+      const { title, rows } = functionLayers(o.app, name, { build: o.build });
+      io.out(`${o.json ? JSON.stringify({ image: title, layers: rows }, undefined, 2) : formatLayers(title, rows)}\n`);
+    });
+
+  const events = program.command('generate-event')
+    .description('print a sample event, in the shape the service sends');
+  for (const kind of EVENT_KINDS) {
+    const command = events.command(kind.kind).description(kind.description);
+    for (const option of kind.options) {
+      const notes = [option.repeatable ? 'repeat for several' : '', option.defaultValue !== undefined ? `default: ${option.defaultValue}` : ''].filter(Boolean);
+      const o = new Option(`--${option.flag} <value>`, notes.length > 0 ? `${option.description} (${notes.join('; ')})` : option.description);
+      if (option.repeatable) o.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+      command.addOption(o);
+    }
+    command.action((o: Record<string, string | string[] | undefined>) => {
+      const byFlag = Object.fromEntries(kind.options.map(opt => [opt.flag, o[camelCase(opt.flag)]]));
+      io.out(`${JSON.stringify(generateEvent(kind.kind, byFlag), undefined, 2)}\n`);
+    });
+  }
+  return program;
+}
+
+interface InvokeCommandOptions {
+  readonly app: string;
+  readonly event?: string;
+  readonly invocationType: InvocationType;
+  readonly envVars?: string;
+  readonly endpointUrl?: string;
+  readonly region?: string;
+  readonly rie?: string;
+  readonly build: boolean;
+  readonly repeat: number;
+  readonly json?: boolean;
+}
+
+async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOptions): Promise<number> {
+  // Everything Lambda or the command line would refuse is refused before a container starts.
+  const event = readEvent(o.event);
+  checkRequest(event, o.invocationType);
+  const fn = findFunction(o.app, name);
+  const overrides = o.envVars ? envOverrides(readEnvVars(o.envVars), fn) : { set: {}, ignored: [] };
+  const options = { endpointUrl: o.endpointUrl, rie: o.rie, build: o.build, buildProgress: true, region: o.region, environment: overrides.set };
+  for (const ignored of overrides.ignored) {
+    io.err(`cdk-lambda-container: warning: --env-vars sets ${ignored}, which ${fn.path} does not declare: not set (as in SAM, only the template's variables are overridden)\n`);
+  }
+  for (const skipped of containerEnvironment(fn, options).skipped) {
+    io.err(`cdk-lambda-container: warning: ${fn.path}'s ${skipped} is ${JSON.stringify(fn.environment[skipped])}, known only after deployment: not set. Give it a value with --env-vars.\n`);
+  }
+  const running = await startImageFunction(o.app, fn, options);
+  try {
+    const results = [];
+    for (let i = 0; i < o.repeat; i++) {
+      results.push(await running.invoke(event, o.invocationType));
+    }
+    const logs = await running.logs(o.repeat);
+    const last = results[results.length - 1];
+    // The RIE answers an empty body when the runtime died; Lambda answers an error object.
+    const failure = o.invocationType === 'RequestResponse' && results.some(r => r.body === '') ? runtimeFailure(logs) : undefined;
+    const functionError = failure ? 'Unhandled' : results.find(r => r.functionError)?.functionError;
+    const payload = failure ? JSON.stringify(failure) : last.body;
+    const timings = formatTimings(running, results);
+    if (o.json) {
+      io.out(`${JSON.stringify({ statusCode: last.statusCode, functionError, payload, logs, timings }, undefined, 2)}\n`);
+    } else {
+      io.err(logs);
+      io.out(`${payload}\n`);
+      io.err(`${timings}\n`);
+    }
+    if (functionError) return EXIT_CODES.functionError;
+    return results.every(r => r.statusCode < 300) ? EXIT_CODES.ok : EXIT_CODES.failure;
+  } finally {
+    running.stop();
+  }
+}
+
+function readEvent(file: string | undefined): Buffer {
+  if (file === undefined) return Buffer.from('{}');
+  try {
+    return file === '-' ? fs.readFileSync(0) : fs.readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`--event ${file}: ${(e as Error).message}`);
+  }
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`a whole number of at least 1, not "${value}".`);
+  return n;
+}
+
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function packageVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(code => { process.exitCode = code; }, (e: Error) => {
-    console.error(`cdk-lambda-container: ${e.message}`);
-    process.exitCode = e.name === 'RequestEntityTooLargeError' || (e as { statusCode?: number }).statusCode === 413 ? 2 : 1;
-  });
+  void main(process.argv.slice(2)).then(code => { process.exitCode = code; });
 }

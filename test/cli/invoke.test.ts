@@ -1,5 +1,6 @@
 import { ImageFunction } from '../../src/cli/cloud-assembly';
-import { checkPayload, containerEnvironment, findRie, formatTimings, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../../src/cli/invoke';
+import { EXIT_CODES } from '../../src/cli/errors';
+import { checkPayload, checkRequest, containerEnvironment, findRie, formatTimings, InvalidRequestContentError, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../../src/cli/invoke';
 
 const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final', destinations: [] };
 const fn = (over: Partial<ImageFunction> = {}): ImageFunction => ({
@@ -15,6 +16,23 @@ describe('checkPayload', () => {
   test('answers one byte more with RequestEntityTooLarge, like Lambda', () => {
     expect(() => checkPayload(6 * 1024 * 1024 + 1, 'RequestResponse')).toThrow(RequestEntityTooLargeError);
     expect(() => checkPayload(1024 * 1024 + 1, 'Event')).toThrow(/RequestEntityTooLargeException: Request must be smaller than 1048576 bytes/);
+  });
+});
+
+describe('checkRequest', () => {
+  test('a payload that is not JSON is refused as Lambda refuses it, with exit code 4', () => {
+    const refuse = () => checkRequest(Buffer.from('{"unterminated": '), 'RequestResponse');
+    expect(refuse).toThrow(InvalidRequestContentError);
+    expect(refuse).toThrow(/^InvalidRequestContentException: Could not parse request body into json: /);
+    try { refuse(); } catch (e) { expect((e as InvalidRequestContentError).exitCode).toBe(EXIT_CODES.requestRefused); }
+  });
+
+  test('JSON of any kind passes, and so does an empty payload (Lambda passes none)', () => {
+    for (const body of ['{}', '[1,2]', '"text"', '42', 'null', '']) expect(() => checkRequest(Buffer.from(body), 'Event')).not.toThrow();
+  });
+
+  test('the size comes first: a large payload is too large even if it is not JSON', () => {
+    expect(() => checkRequest(Buffer.alloc(1024 * 1024 + 1, 'x'), 'Event')).toThrow(RequestEntityTooLargeError);
   });
 });
 
@@ -62,6 +80,14 @@ describe('containerEnvironment', () => {
     });
     expect(env.BUCKET).toBeUndefined();
     expect(skipped).toEqual(['BUCKET']);
+  });
+
+  test('--env-vars values replace the template\'s, and fill what is known only after deployment', () => {
+    const f = fn({ environment: { TABLE: { Ref: 'Table' }, STAGE: 'prod', KEEP: 'x' } });
+    const { env, skipped } = containerEnvironment(f, { environment: { TABLE: 'local', STAGE: 'dev' } }, {});
+    expect(env).toMatchObject({ TABLE: 'local', STAGE: 'dev', KEEP: 'x' });
+    expect(skipped).toEqual([]);
+    expect(containerEnvironment(f, {}, {}).skipped).toEqual(['TABLE']);
   });
 
   test('uses Lambda\'s defaults (128 MB, 3 s) when the template sets none', () => {
