@@ -13,6 +13,7 @@ import { buildFunction } from '../src/cli/build';
 import { readImageFunctions } from '../src/cli/cloud-assembly';
 import { functionLayers } from '../src/cli/image-history';
 import { invokeFunction, RequestEntityTooLargeError, startFunction } from '../src/cli/invoke';
+import { main } from '../src/cli/main';
 
 const env = engineEnv();
 Object.assign(process.env, env);
@@ -159,6 +160,61 @@ describe('invoked under the Runtime Interface Emulator', () => {
     expect(result.functionError).toBe('Unhandled');
     expect(JSON.parse(result.body)).toMatchObject({ errorType: 'Runtime.ExitError', errorMessage: expect.stringMatching(/exit status 3/) });
     expect(result.logs).toMatch(/dying at init/);
+  });
+
+  describe('through the CLI, as a user runs it', () => {
+    const cli = async (...argv: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await main([...argv, '--app', assembly, '--rie', RIE, '--no-build'], { out: t => { out += t; }, err: t => { err += t; } });
+      return { code, out, err };
+    };
+    const file = (name: string, content: string) => {
+      const p = path.join(assembly, name);
+      fs.writeFileSync(p, content);
+      return p;
+    };
+
+    test('--env-vars sets the value the function sees, --json gives the answer, exit 0', async () => {
+      const envVars = file('env.json', JSON.stringify({ ListOrders: { TABLE_NAME: 'local-orders', NOT_DECLARED: 'x' } }));
+      const { code, out, err } = await cli('invoke', 'ListOrders', '--env-vars', envVars, '--json');
+      expect(code).toBe(0);
+      const result = JSON.parse(out);
+      expect(result.statusCode).toBe(200);
+      expect(result.functionError).toBeUndefined();
+      expect(JSON.parse(JSON.parse(result.payload).body)).toEqual({ orders: [], table: 'local-orders' });
+      expect(result.logs).toMatch(/^REPORT RequestId:/m);
+      expect(err).toMatch(/--env-vars sets NOT_DECLARED, which .*ListOrders does not declare: not set/);
+    });
+
+    test('a handler that raises answers with Lambda\'s error object: X-Amz-Function-Error, exit 3', async () => {
+      const { code, out } = await cli('invoke', 'CreateOrder', '--event', file('bad-body.json', '{"body": "not json"}'), '--json');
+      expect(code).toBe(3);
+      const result = JSON.parse(out);
+      expect(result.functionError).toBe('Unhandled');
+      expect(JSON.parse(result.payload)).toMatchObject({ errorType: 'JSONDecodeError' });
+    });
+
+    test('the RIE still sends no X-Amz-Function-Error for a handler\'s error (the gap functionErrorOf shims)', async () => {
+      const running = await startFunction(assembly, 'CreateOrder', { engine: 'podman', rie: RIE, build: false });
+      try {
+        const answer = await running.invoke(Buffer.from('{"body": "not json"}'));
+        expect(JSON.parse(answer.body)).toMatchObject({ errorType: 'JSONDecodeError' });
+        // When this fails, the emulator sets the header as Lambda does: drop the shape check in functionErrorOf.
+        expect(answer.functionError).toBeUndefined();
+      } finally {
+        running.stop();
+      }
+    });
+
+    test('a runtime that dies at init exits 3 with Runtime.ExitError; a non-JSON event exits 4 before any container', async () => {
+      const crashed = await cli('invoke', 'Crashes');
+      expect(crashed.code).toBe(3);
+      expect(JSON.parse(crashed.out)).toMatchObject({ errorType: 'Runtime.ExitError' });
+      const refused = await cli('invoke', 'CreateOrder', '--event', file('not-json.txt', 'hello'));
+      expect(refused.code).toBe(4);
+      expect(refused.err).toMatch(/InvalidRequestContentException/);
+    });
   });
 
   test('a 7 MB payload gets Lambda\'s RequestEntityTooLarge, not the emulator\'s truncation', async () => {

@@ -198,7 +198,8 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
   checkRequest(event, invocationType);
   const running = await startFunction(assemblyDir, functionName, options);
   try {
-    const { statusCode, body, receivedAt, functionError } = await running.invoke(event, invocationType);
+    const invocation = await running.invoke(event, invocationType);
+    const { statusCode, body, receivedAt } = invocation;
     const logs = await running.logs();
     const failure = invocationType === 'RequestResponse' && body === '' ? runtimeFailure(logs) : undefined;
     return {
@@ -207,7 +208,7 @@ export async function invokeFunction(assemblyDir: string, functionName: string, 
       logs,
       coldStartMs: receivedAt - running.startedAt,
       createMs: running.createMs,
-      functionError: failure ? 'Unhandled' : functionError,
+      functionError: failure ? 'Unhandled' : functionErrorOf(invocation),
     };
   } finally {
     running.stop();
@@ -283,6 +284,33 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
     logs: (requests = 1) => containerLogs(engine, name, requests),
     stop,
   };
+}
+
+/** The keys of Lambda's error object (the runtime API's ErrorRequest, plus the request id the Python RIC adds). */
+const ERROR_OBJECT_KEYS = ['errorMessage', 'errorType', 'stackTrace', 'requestId', 'cause'];
+
+/**
+ * Whether an invocation failed in the handler, as Lambda's `X-Amz-Function-Error` says.
+ *
+ * Shim for an emulator gap (named, tested by e2e/example.e2e.ts "the RIE still sends no
+ * X-Amz-Function-Error"): the RIE answers a handler's error with 200 and the error object, without
+ * the header Lambda sets. Like SAM, an answer that is exactly Lambda's error object (errorMessage
+ * and errorType, nothing but the error object's keys) counts as `Unhandled`; the header wins when
+ * the emulator sends one.
+ */
+export function functionErrorOf(invocation: Pick<Invocation, 'body' | 'functionError'>): string | undefined {
+  if (invocation.functionError) return invocation.functionError;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(invocation.body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const keys = Object.keys(parsed);
+  const record = parsed as Record<string, unknown>;
+  const isErrorObject = typeof record.errorMessage === 'string' && typeof record.errorType === 'string' && keys.every(k => ERROR_OBJECT_KEYS.includes(k));
+  return isErrorObject ? 'Unhandled' : undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import { envOverrides, readEnvVars } from './env-vars';
 import { CliError, EXIT_CODES, UsageError } from './errors';
 import { EVENT_KINDS, generateEvent } from './events';
 import { formatLayers, functionLayers } from './image-history';
-import { checkRequest, containerEnvironment, formatTimings, InvocationType, runtimeFailure, startImageFunction } from './invoke';
+import { checkRequest, containerEnvironment, formatTimings, functionErrorOf, InvocationType, runtimeFailure, startImageFunction } from './invoke';
 import { summarize } from './summary';
 
 /** Where the CLI writes: the result on `out`, logs, progress and errors on `err`. */
@@ -161,7 +161,7 @@ async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOptions): 
     const last = results[results.length - 1];
     // The RIE answers an empty body when the runtime died; Lambda answers an error object.
     const failure = o.invocationType === 'RequestResponse' && results.some(r => r.body === '') ? runtimeFailure(logs) : undefined;
-    const functionError = failure ? 'Unhandled' : results.find(r => r.functionError)?.functionError;
+    const functionError = failure ? 'Unhandled' : results.map(functionErrorOf).find(Boolean);
     const payload = failure ? JSON.stringify(failure) : last.body;
     const timings = formatTimings(running, results);
     if (o.json) {

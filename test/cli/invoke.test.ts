@@ -1,6 +1,6 @@
 import { ImageFunction } from '../../src/cli/cloud-assembly';
 import { EXIT_CODES } from '../../src/cli/errors';
-import { checkPayload, checkRequest, containerEnvironment, findRie, formatTimings, InvalidRequestContentError, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../../src/cli/invoke';
+import { checkPayload, checkRequest, containerEnvironment, findRie, formatTimings, functionErrorOf, InvalidRequestContentError, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../../src/cli/invoke';
 
 const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final', destinations: [] };
 const fn = (over: Partial<ImageFunction> = {}): ImageFunction => ({
@@ -33,6 +33,27 @@ describe('checkRequest', () => {
 
   test('the size comes first: a large payload is too large even if it is not JSON', () => {
     expect(() => checkRequest(Buffer.alloc(1024 * 1024 + 1, 'x'), 'Event')).toThrow(RequestEntityTooLargeError);
+  });
+});
+
+describe('functionErrorOf', () => {
+  test('the emulator\'s X-Amz-Function-Error wins when it sends one', () => {
+    expect(functionErrorOf({ body: '{"ok":true}', functionError: 'Handled' })).toBe('Handled');
+  });
+
+  test('without it, exactly Lambda\'s error object is Unhandled (the RIE\'s gap)', () => {
+    const error = { errorMessage: 'boom', errorType: 'ValueError', stackTrace: ['  File "app.py"'], requestId: 'r1' };
+    expect(functionErrorOf({ body: JSON.stringify(error) })).toBe('Unhandled');
+  });
+
+  test.each([
+    ['an ordinary answer', '{"statusCode":200,"body":"{}"}'],
+    ['an answer that merely mentions an error', '{"errorMessage":"x","errorType":"y","statusCode":500}'],
+    ['an error object without its type', '{"errorMessage":"x"}'],
+    ['an array', '[{"errorMessage":"x","errorType":"y"}]'],
+    ['text', 'errorMessage'],
+  ])('%s is no function error', (_, body) => {
+    expect(functionErrorOf({ body })).toBeUndefined();
   });
 });
 
