@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Stack } from 'aws-cdk-lib';
 import { engine, engineEnv, HOST_ARCH, HOST_PLATFORM_ARCH, REGISTRY, registryConfig, registryManifest, REPO, synth } from './helpers';
 import { ExampleStack } from '../examples/app';
@@ -14,6 +15,7 @@ import { readImageFunctions } from '../src/cli/cloud-assembly';
 import { functionLayers } from '../src/cli/image-history';
 import { invokeFunction, RequestEntityTooLargeError, startFunction } from '../src/cli/invoke';
 import { main } from '../src/cli/main';
+import { LocalLambdaServer } from '../src/cli/start-lambda';
 
 const env = engineEnv();
 Object.assign(process.env, env);
@@ -214,6 +216,47 @@ describe('invoked under the Runtime Interface Emulator', () => {
       const refused = await cli('invoke', 'CreateOrder', '--event', file('not-json.txt', 'hello'));
       expect(refused.code).toBe(4);
       expect(refused.err).toMatch(/InvalidRequestContentException/);
+    });
+  });
+
+  describe('start-lambda: Lambda\'s Invoke API on 127.0.0.1, called with the AWS SDK', () => {
+    let server: LocalLambdaServer;
+    let client: LambdaClient;
+    beforeAll(async () => {
+      server = new LocalLambdaServer(assembly, { port: 0, engine: 'podman', rie: RIE, build: false, maxContainersPerFunction: 2 });
+      const endpoint = await server.start();
+      client = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    });
+    afterAll(() => server.stop());
+    const payload = (answer: { Payload?: Uint8Array }) => JSON.parse(Buffer.from(answer.Payload!).toString());
+
+    test('functions answer by name, one image serving two CMDs; a second call is warm in the same container', async () => {
+      const created = await client.send(new InvokeCommand({ FunctionName: 'CreateOrder', Payload: Buffer.from(JSON.stringify({ body: '{"item":"tea"}' })) }));
+      expect(created.StatusCode).toBe(200);
+      expect(created.FunctionError).toBeUndefined();
+      expect(JSON.parse(payload(created).body)).toMatchObject({ item: 'tea', table: 'orders' });
+      const listed = await client.send(new InvokeCommand({ FunctionName: 'LambdaContainerExample/ListOrders', Payload: Buffer.from('{}'), LogType: 'Tail' }));
+      expect(JSON.parse(payload(listed).body)).toEqual({ orders: [], table: 'orders' });
+      expect(Buffer.from(listed.LogResult!, 'base64').toString()).toMatch(/^REPORT RequestId: /m);
+      await client.send(new InvokeCommand({ FunctionName: 'CreateOrder', Payload: Buffer.from('{}') }));
+      expect(server.containers()).toMatchObject({ 'LambdaContainerExample/CreateOrder': 1 });
+    });
+
+    test('Lambda\'s error shapes: a handler\'s error, an unknown function, a payload too large or not JSON', async () => {
+      const failed = await client.send(new InvokeCommand({ FunctionName: 'CreateOrder', Payload: Buffer.from('{"body":"not json"}') }));
+      expect(failed.FunctionError).toBe('Unhandled');
+      expect(payload(failed)).toMatchObject({ errorType: 'JSONDecodeError' });
+      await expect(client.send(new InvokeCommand({ FunctionName: 'NoSuchFunction', Payload: Buffer.from('{}') }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(client.send(new InvokeCommand({ FunctionName: 'CreateOrder', Payload: Buffer.alloc(6 * 1024 * 1024 + 1, 'a') }))).rejects.toMatchObject({ name: 'RequestEntityTooLargeException' });
+      await expect(client.send(new InvokeCommand({ FunctionName: 'CreateOrder', Payload: Buffer.from('not json') }))).rejects.toMatchObject({ name: 'InvalidRequestContentException' });
+    });
+
+    test('concurrent invocations get a second container; Event answers 202', async () => {
+      const answers = await Promise.all([1, 2, 3].map(() => client.send(new InvokeCommand({ FunctionName: 'ListOrders', Payload: Buffer.from('{}') }))));
+      expect(answers.map(a => a.StatusCode)).toEqual([200, 200, 200]);
+      expect(server.containers()['LambdaContainerExample/ListOrders']).toBe(2);
+      const queued = await client.send(new InvokeCommand({ FunctionName: 'ListOrders', InvocationType: 'Event', Payload: Buffer.from('{}') }));
+      expect(queued.StatusCode).toBe(202);
     });
   });
 

@@ -14,6 +14,7 @@ import { CliError, EXIT_CODES, UsageError } from './errors';
 import { EVENT_KINDS, generateEvent } from './events';
 import { formatLayers, functionLayers } from './image-history';
 import { checkRequest, containerEnvironment, formatTimings, functionErrorOf, InvocationType, runtimeFailure, startImageFunction } from './invoke';
+import { LocalLambdaServer } from './start-lambda';
 import { summarize } from './summary';
 
 /** Where the CLI writes: the result on `out`, logs, progress and errors on `err`. */
@@ -96,6 +97,18 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .addOption(jsonOption())
     .action(async (name: string, o: InvokeCommandOptions) => exit(await invokeCommand(io, name, o)));
 
+  program.command('start-lambda')
+    .description('serve Lambda\'s Invoke API on 127.0.0.1 for the app\'s functions: `aws lambda invoke --endpoint-url` and AWS SDK clients call them by logical ID, construct path or its last part')
+    .addOption(appOption())
+    .option('-p, --port <port>', 'the port on 127.0.0.1', port, 3001)
+    .option('--max-containers <n>', 'containers per function at most (concurrent requests beyond wait)', wholeNumber, 4)
+    .option('--env-vars <file>', 'environment values per function, in SAM\'s format')
+    .option('--endpoint-url <url>', 'passed to the functions as AWS_ENDPOINT_URL (LocalStack, moto)')
+    .option('--region <region>', 'AWS_REGION of the functions')
+    .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one')
+    .option('--no-build', 'run the images as last built')
+    .action(async (o: StartLambdaCommandOptions) => exit(await startLambdaCommand(io, o)));
+
   program.command('layers')
     .description('the image\'s layers, their size and step, and which ones a code-only change rebuilds')
     .argument('<function>', FUNCTION_ARGUMENT)
@@ -176,6 +189,48 @@ async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOptions): 
   } finally {
     running.stop();
   }
+}
+
+interface StartLambdaCommandOptions {
+  readonly app: string;
+  readonly port: number;
+  readonly maxContainers: number;
+  readonly envVars?: string;
+  readonly endpointUrl?: string;
+  readonly region?: string;
+  readonly rie?: string;
+  readonly build: boolean;
+}
+
+async function startLambdaCommand(io: CliIo, o: StartLambdaCommandOptions): Promise<number> {
+  const functions = readImageFunctions(o.app);
+  const envVars = o.envVars ? readEnvVars(o.envVars) : undefined;
+  const server = new LocalLambdaServer(o.app, {
+    port: o.port,
+    maxContainersPerFunction: o.maxContainers,
+    endpointUrl: o.endpointUrl,
+    region: o.region,
+    rie: o.rie,
+    build: o.build,
+    buildProgress: true,
+    environmentFor: fn => (envVars ? envOverrides(envVars, fn).set : {}),
+    log: line => io.err(`${line}\n`),
+  });
+  const url = await server.start();
+  io.err(`cdk-lambda-container: Lambda's Invoke API on ${url} for ${functions.map(f => `${f.path} (${f.logicalId})`).join(', ')}\n`
+    + `  aws lambda invoke --endpoint-url ${url} --function-name ${functions[0]?.path.split('/').pop() ?? '<function>'} out.json; Ctrl-C stops it and its containers\n`);
+  await new Promise<void>(resolve => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.stop();
+  return EXIT_CODES.ok;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`a port number (0 to 65535), not "${value}".`);
+  return n;
 }
 
 function readEvent(file: string | undefined): Buffer {
