@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { ImageFunction } from '../../src/cli/cloud-assembly';
 import { InvokeOptions, RunningFunction } from '../../src/cli/invoke';
-import { functionNameOf, invocationLog, LocalLambdaServer } from '../../src/cli/start-lambda';
+import { functionNameOf, LocalLambdaServer } from '../../src/cli/start-lambda';
 import { synthesizedApp } from '../util';
 
 /** A fake container: answers {fn, event, n} after `delayMs`, or what `answer` says; records what happened. */
@@ -172,10 +172,3 @@ describe('LocalLambdaServer', () => {
   });
 });
 
-describe('invocationLog', () => {
-  test('is what came after the previous invocation\'s REPORT line', () => {
-    const log = 'init\nSTART 1\nREPORT RequestId: 1\tDuration: 1 ms\nSTART 2\nline\nREPORT RequestId: 2\tDuration: 1 ms\n';
-    expect(invocationLog(log, 1)).toBe(log);
-    expect(invocationLog(log, 2)).toBe('START 2\nline\nREPORT RequestId: 2\tDuration: 1 ms\n');
-  });
-});

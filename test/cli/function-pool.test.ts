@@ -1,0 +1,73 @@
+import { findFunction } from '../../src/cli/cloud-assembly';
+import { FunctionPools, invocationLog } from '../../src/cli/function-pool';
+import { RunningFunction } from '../../src/cli/invoke';
+import { synthesizedApp } from '../util';
+
+let assembly: string;
+beforeAll(() => { assembly = synthesizedApp(); });
+
+/** Containers that answer the event back after a while (or '' when told to die). */
+function fakeStarter(record: Array<{ build?: boolean }>, answer = (e: string) => e, delayMs = 20) {
+  return async (_fn: unknown, options: { build?: boolean }): Promise<RunningFunction> => {
+    record.push({ build: options.build });
+    let n = 0;
+    return {
+      createMs: 0,
+      startedAt: 0,
+      invoke: async event => {
+        await new Promise(r => setTimeout(r, delayMs));
+        n++;
+        return { statusCode: 200, body: answer(event.toString()), roundTripMs: 0, receivedAt: 0 };
+      },
+      logs: async () => Array.from({ length: n }, (_, i) => `REPORT RequestId: ${i + 1}\n`).join(''),
+      stop: () => undefined,
+    };
+  };
+}
+
+describe('FunctionPools', () => {
+  test('builds a function\'s image with its first container only, and reuses warm containers', async () => {
+    const started: Array<{ build?: boolean }> = [];
+    const pools = new FunctionPools(assembly, { starter: fakeStarter(started) });
+    const fn = findFunction(assembly, 'A');
+    for (let i = 0; i < 3; i++) expect((await pools.invoke(fn, Buffer.from(`{"i":${i}}`), 'RequestResponse')).payload).toBe(`{"i":${i}}`);
+    expect(started).toEqual([{ build: true }]);
+    await Promise.all([1, 2, 3].map(i => pools.invoke(fn, Buffer.from(`${i}`), 'RequestResponse')));
+    expect(started).toEqual([{ build: true }, { build: false }, { build: false }]);
+    expect(pools.containers()).toEqual({ 'TestStack/A': 3 });
+  });
+
+  test('never more containers than the limit: the others wait', async () => {
+    const started: Array<{ build?: boolean }> = [];
+    const pools = new FunctionPools(assembly, { starter: fakeStarter(started), maxContainersPerFunction: 1 });
+    const fn = findFunction(assembly, 'A');
+    const answers = await Promise.all([1, 2, 3, 4].map(i => pools.invoke(fn, Buffer.from(`${i}`), 'RequestResponse')));
+    expect(answers.map(a => a.payload)).toEqual(['1', '2', '3', '4']);
+    expect(started).toHaveLength(1);
+  });
+
+  test('--no-build: no container builds', async () => {
+    const started: Array<{ build?: boolean }> = [];
+    const pools = new FunctionPools(assembly, { starter: fakeStarter(started), build: false });
+    await pools.invoke(findFunction(assembly, 'A'), Buffer.from('{}'), 'RequestResponse');
+    expect(started).toEqual([{ build: false }]);
+  });
+
+  test('a dead runtime answers Runtime.ExitError and its container is replaced', async () => {
+    const started: Array<{ build?: boolean }> = [];
+    const pools = new FunctionPools(assembly, { starter: fakeStarter(started, () => '') });
+    const fn = findFunction(assembly, 'A');
+    const answer = await pools.invoke(fn, Buffer.from('{}'), 'RequestResponse');
+    expect(answer.functionError).toBe('Unhandled');
+    expect(JSON.parse(answer.payload).errorType).toBe('Runtime.ExitError');
+    expect(pools.containers()).toEqual({ 'TestStack/A': 0 });
+  });
+});
+
+describe('invocationLog', () => {
+  test('is what came after the previous invocation\'s REPORT line', () => {
+    const log = 'init\nSTART 1\nREPORT RequestId: 1\tDuration: 1 ms\nSTART 2\nline\nREPORT RequestId: 2\tDuration: 1 ms\n';
+    expect(invocationLog(log, 1)).toBe(log);
+    expect(invocationLog(log, 2)).toBe('START 2\nline\nREPORT RequestId: 2\tDuration: 1 ms\n');
+  });
+});
