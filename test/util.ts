@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BaseImage, FunctionImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../src';
 
@@ -103,4 +106,33 @@ export function twoStacks(props: { functions?: StackProps; app?: App } = {}) {
   const repository = new SharedImageRepository(images, 'Repository', { repositoryName: 'shared' });
   const functions = new Stack(app, 'Functions', { env: ENV, ...props.functions });
   return { app, images, repository, functions };
+}
+
+/** Keys whose values are maps of the user's data: compared as "a map", not key by key. */
+export const DATA_MAPS = new Set(['headers', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters', 'pathParameters',
+  'stageVariables', 'MessageAttributes', 'messageAttributes', 'Keys', 'NewImage', 'OldImage', 'detail']);
+
+/** The structure of a JSON value: keys recursively and leaf types; an array as the set of its elements' structures. */
+export function shape(value: unknown, key = ''): unknown {
+  if (DATA_MAPS.has(key)) return 'map';
+  if (Array.isArray(value)) return [...new Set(value.map(v => JSON.stringify(shape(v))))].sort().map(s => JSON.parse(s));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map(k => [k, shape((value as Record<string, unknown>)[k], k)]));
+  }
+  return value === null ? 'null' : typeof value;
+}
+
+/** A synthesized app with an HTTP API (2.0 and 1.0 routes), a REST API (resources, greedy proxy) and a function URL in front of one image function. */
+export function synthesizedApiApp(functionTimeoutSeconds = 10): string {
+  const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
+  const fn = new LambdaContainerFunction(stack, 'Orders', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], timeout: Duration.seconds(functionTimeoutSeconds) });
+  const httpApi = new apigwv2.HttpApi(stack, 'Http');
+  httpApi.addRoutes({ path: '/orders/{id}', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Get', fn) });
+  httpApi.addRoutes({ path: '/orders/latest', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Latest', fn) });
+  httpApi.addRoutes({ path: '/files/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: new HttpLambdaIntegration('Files', fn, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_1_0 }) });
+  const rest = new apigw.RestApi(stack, 'Rest', { binaryMediaTypes: ['image/*'] });
+  rest.root.addResource('orders').addResource('{id}').addMethod('GET', new apigw.LambdaIntegration(fn));
+  rest.root.addProxy({ defaultIntegration: new apigw.LambdaIntegration(fn) });
+  fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+  return app.synth().directory;
 }

@@ -8,12 +8,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildFunction } from './build';
-import { findFunction, readImageFunctions } from './cloud-assembly';
+import { findFunction, ImageFunction, readImageFunctions } from './cloud-assembly';
 import { envOverrides, readEnvVars } from './env-vars';
 import { CliError, EXIT_CODES, UsageError } from './errors';
 import { EVENT_KINDS, generateEvent } from './events';
 import { formatLayers, functionLayers } from './image-history';
 import { checkRequest, containerEnvironment, formatTimings, functionErrorOf, InvocationType, runtimeFailure, startImageFunction } from './invoke';
+import { LocalApiServer } from './start-api';
 import { LocalLambdaServer } from './start-lambda';
 import { summarize } from './summary';
 
@@ -108,6 +109,18 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one')
     .option('--no-build', 'run the images as last built')
     .action(async (o: StartLambdaCommandOptions) => exit(await startLambdaCommand(io, o)));
+
+  program.command('start-api')
+    .description('serve the app\'s API Gateway HTTP APIs, REST APIs and function URLs on 127.0.0.1 (one port each, from --port) in front of the functions\' containers')
+    .addOption(appOption())
+    .option('-p, --port <port>', 'the port of the first API on 127.0.0.1; the next ones take the following ports', port, 3000)
+    .option('--max-containers <n>', 'containers per function at most (concurrent requests beyond wait)', wholeNumber, 4)
+    .option('--env-vars <file>', 'environment values per function, in SAM\'s format')
+    .option('--endpoint-url <url>', 'passed to the functions as AWS_ENDPOINT_URL (LocalStack, moto)')
+    .option('--region <region>', 'AWS_REGION of the functions')
+    .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one')
+    .option('--no-build', 'run the images as last built')
+    .action(async (o: StartLambdaCommandOptions) => exit(await startApiCommand(io, o)));
 
   program.command('layers')
     .description('the image\'s layers, their size and step, and which ones a code-only change rebuilds')
@@ -204,27 +217,53 @@ interface StartLambdaCommandOptions {
 
 async function startLambdaCommand(io: CliIo, o: StartLambdaCommandOptions): Promise<number> {
   const functions = readImageFunctions(o.app);
+  const server = new LocalLambdaServer(o.app, { ...localEndpointOptions(io, o), port: o.port });
+  const url = await server.start();
+  io.err(`cdk-lambda-container: Lambda's Invoke API on ${url} for ${functions.map(f => `${f.path} (${f.logicalId})`).join(', ')}\n`
+    + `  aws lambda invoke --endpoint-url ${url} --function-name ${functions[0]?.path.split('/').pop() ?? '<function>'} out.json; Ctrl-C stops it and its containers\n`);
+  await untilStopped();
+  await server.stop();
+  return EXIT_CODES.ok;
+}
+
+async function startApiCommand(io: CliIo, o: StartLambdaCommandOptions): Promise<number> {
+  const server = new LocalApiServer(o.app, { ...localEndpointOptions(io, o), port: o.port });
+  const served = await server.start();
+  if (served.length === 0) {
+    await server.stop();
+    throw new UsageError(`${o.app} has no API Gateway HTTP API, REST API or function URL in front of a container-image function.`);
+  }
+  for (const { api, url } of served) {
+    io.err(`cdk-lambda-container: ${api.kind} ${api.stack}/${api.logicalId} (stage ${api.stage}) on ${url}\n`);
+    for (const route of api.routes) io.err(`  ${route.path === '$default' ? '$default' : `${route.method} ${route.path}`} -> ${route.functionPath} (payload ${route.payloadFormat})\n`);
+    for (const skipped of api.skipped) io.err(`  not served: ${skipped}\n`);
+  }
+  io.err('Ctrl-C stops it and its containers\n');
+  await untilStopped();
+  await server.stop();
+  return EXIT_CODES.ok;
+}
+
+/** What the local endpoints take from the command line. */
+function localEndpointOptions(io: CliIo, o: StartLambdaCommandOptions) {
   const envVars = o.envVars ? readEnvVars(o.envVars) : undefined;
-  const server = new LocalLambdaServer(o.app, {
-    port: o.port,
+  return {
     maxContainersPerFunction: o.maxContainers,
     endpointUrl: o.endpointUrl,
     region: o.region,
     rie: o.rie,
     build: o.build,
     buildProgress: true,
-    environmentFor: fn => (envVars ? envOverrides(envVars, fn).set : {}),
-    log: line => io.err(`${line}\n`),
-  });
-  const url = await server.start();
-  io.err(`cdk-lambda-container: Lambda's Invoke API on ${url} for ${functions.map(f => `${f.path} (${f.logicalId})`).join(', ')}\n`
-    + `  aws lambda invoke --endpoint-url ${url} --function-name ${functions[0]?.path.split('/').pop() ?? '<function>'} out.json; Ctrl-C stops it and its containers\n`);
-  await new Promise<void>(resolve => {
+    environmentFor: (fn: ImageFunction) => (envVars ? envOverrides(envVars, fn).set : {}),
+    log: (line: string) => io.err(`${line}\n`),
+  };
+}
+
+function untilStopped(): Promise<void> {
+  return new Promise<void>(resolve => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await server.stop();
-  return EXIT_CODES.ok;
 }
 
 function port(value: string): number {

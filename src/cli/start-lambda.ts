@@ -11,6 +11,7 @@ import { findFunction, ImageFunction } from './cloud-assembly';
 import { CliError } from './errors';
 import { FunctionPools, FunctionPoolsOptions } from './function-pool';
 import { checkRequest, InvalidRequestContentError, InvocationType, RequestEntityTooLargeError } from './invoke';
+import { readBody } from './local-http';
 
 export interface LocalLambdaOptions extends FunctionPoolsOptions {
   /** Port on 127.0.0.1; 0 picks a free one. @default 3001 */
@@ -116,13 +117,4 @@ export class LocalLambdaServer {
     res.writeHead(error.status, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': error.type })
       .end(JSON.stringify({ Type: error.status < 500 ? 'User' : 'Service', message: error.message }));
   }
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { UsageError } from '../../src/cli/errors';
 import { EVENT_KINDS, EventOptionValues, generateEvent } from '../../src/cli/events';
+import { shape } from '../util';
 
 const TIME = '2026-11-22T09:30:00.000Z';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'events');
@@ -24,20 +25,6 @@ function failure(kind: string, options: EventOptionValues = {}): UsageError {
     return e as UsageError;
   }
   throw new Error(`generate-event ${kind} did not fail`);
-}
-
-/** Keys whose values are maps of the user's data: compared as "a map", not key by key. */
-const DATA_MAPS = new Set(['headers', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters', 'pathParameters',
-  'stageVariables', 'MessageAttributes', 'messageAttributes', 'Keys', 'NewImage', 'OldImage', 'detail']);
-
-/** The structure of a JSON value: keys recursively and leaf types; an array as the set of its elements' structures. */
-function shape(value: unknown, key = ''): unknown {
-  if (DATA_MAPS.has(key)) return 'map';
-  if (Array.isArray(value)) return [...new Set(value.map(v => JSON.stringify(shape(v))))].sort().map(s => JSON.parse(s));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map(k => [k, shape((value as Record<string, unknown>)[k], k)]));
-  }
-  return value === null ? 'null' : typeof value;
 }
 
 function fixture(name: string): any {

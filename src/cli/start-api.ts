@@ -1,0 +1,102 @@
+/**
+ * `cdk-lambda-container start-api`: the app's API Gateway HTTP APIs, REST APIs and function URLs
+ * served on 127.0.0.1, one port each, in front of the functions' containers: API Gateway's
+ * routing, the event of the route's payload format, the response mapped back, and API Gateway's
+ * own answers (404, 413, 502 for a malformed answer or a function error, 504 at the timeout).
+ */
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { gatewayError, HttpResponse, httpResponse, requestEvent } from './api-events';
+import { Api, matchRoute, readApis } from './api-routes';
+import { findFunction } from './cloud-assembly';
+import { FunctionPools, FunctionPoolsOptions } from './function-pool';
+import { readBody } from './local-http';
+import { LIMITS } from '../private/limits';
+
+/** API Gateway's payload limit (requests over it never reach the function). */
+export const API_PAYLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
+export interface LocalApiOptions extends FunctionPoolsOptions {
+  /** Port of the first API on 127.0.0.1; the next ones get the following ports. 0: free ports. @default 3000 */
+  readonly port?: number;
+}
+
+/** An API being served. */
+export interface ServedApi {
+  readonly api: Api;
+  readonly url: string;
+}
+
+export class LocalApiServer {
+  private readonly pools: FunctionPools;
+  private readonly servers: http.Server[] = [];
+
+  constructor(private readonly assemblyDir: string, private readonly options: LocalApiOptions = {}) {
+    this.pools = new FunctionPools(assemblyDir, options);
+  }
+
+  /** Starts serving every API of the assembly that has routes to a container-image function. */
+  public async start(): Promise<ServedApi[]> {
+    const apis = readApis(this.assemblyDir).filter(api => api.routes.length > 0);
+    const served: ServedApi[] = [];
+    for (const [i, api] of apis.entries()) {
+      const server = http.createServer((req, res) => {
+        this.handle(api, req).then(r => write(res, r), e => {
+          this.options.log?.(`${api.logicalId}: ${(e as Error).message}`);
+          write(res, gatewayError(api, 502));
+        });
+      });
+      this.servers.push(server);
+      const port = this.options.port === 0 ? 0 : (this.options.port ?? 3000) + i;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve());
+      });
+      served.push({ api, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    }
+    return served;
+  }
+
+  public async stop(): Promise<void> {
+    this.pools.stopAll();
+    await Promise.all(this.servers.splice(0).map(s => new Promise<void>(resolve => s.close(() => resolve()))));
+  }
+
+  /** Containers running per function. */
+  public containers(): Record<string, number> {
+    return this.pools.containers();
+  }
+
+  private async handle(api: Api, req: http.IncomingMessage): Promise<HttpResponse> {
+    const body = await readBody(req);
+    if (body.length > API_PAYLOAD_MAX_BYTES) return gatewayError(api, 413);
+    const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const match = matchRoute(api.routes, method, url.split('?')[0]);
+    if (!match) return gatewayError(api, 404);
+    const headers: Array<[string, string]> = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+    const request = { method, url, headers, body, sourceIp: req.socket.remoteAddress };
+    const event = Buffer.from(JSON.stringify(requestEvent(api, match.route, match.pathParameters, request)));
+    // Lambda's 6 MB counts the event as sent: a binary body after base64.
+    if (event.length > LIMITS.payloadSyncMaxBytes) return gatewayError(api, 413);
+    const fn = findFunction(this.assemblyDir, match.route.functionPath);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>(resolve => { timer = setTimeout(() => resolve('timeout'), api.timeoutSeconds * 1000); });
+    try {
+      const answer = await Promise.race([this.pools.invoke(fn, event, 'RequestResponse'), timeout]);
+      if (answer === 'timeout') return gatewayError(api, 504);
+      return httpResponse(api, match.route, answer.payload, answer.functionError);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function write(res: http.ServerResponse, response: HttpResponse): void {
+  res.statusCode = response.statusCode;
+  const grouped = new Map<string, string[]>();
+  for (const [k, v] of response.headers) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  for (const [k, vs] of grouped) res.setHeader(k, vs.length === 1 ? vs[0] : vs);
+  res.end(response.body);
+}

@@ -1,0 +1,87 @@
+import { ImageFunction } from '../../src/cli/cloud-assembly';
+import { InvokeOptions, RunningFunction } from '../../src/cli/invoke';
+import { LocalApiServer, ServedApi } from '../../src/cli/start-api';
+import { synthesizedApiApp } from '../util';
+
+/** Containers whose handler answers `answer(event)` after `delayMs`; the events they got are kept. */
+function fakes(answer: (event: any) => unknown, delayMs = 0) {
+  const events: any[] = [];
+  const starter = async (_fn: ImageFunction, _o: InvokeOptions): Promise<RunningFunction> => ({
+    createMs: 0,
+    startedAt: 0,
+    invoke: async body => {
+      const event = JSON.parse(body.toString());
+      events.push(event);
+      await new Promise(r => setTimeout(r, delayMs));
+      const a = answer(event);
+      return { statusCode: 200, body: typeof a === 'string' ? a : JSON.stringify(a), roundTripMs: 0, receivedAt: 0 };
+    },
+    logs: async () => '',
+    stop: () => undefined,
+  });
+  return { events, starter };
+}
+
+async function serve<T>(assembly: string, f: ReturnType<typeof fakes>, body: (apis: Record<string, ServedApi>) => Promise<T>): Promise<T> {
+  const server = new LocalApiServer(assembly, { port: 0, starter: f.starter });
+  const served = await server.start();
+  try {
+    return await body(Object.fromEntries(served.map(s => [s.api.kind, s])));
+  } finally {
+    await server.stop();
+  }
+}
+
+let assembly: string;
+beforeAll(() => { assembly = synthesizedApiApp(); });
+
+describe('LocalApiServer', () => {
+  test('serves each API on its own port, routes by API Gateway\'s rules and maps the answer back', async () => {
+    const f = fakes(e => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: ['seen=1'], body: JSON.stringify({ route: e.routeKey ?? e.resource, id: e.pathParameters?.id }) }));
+    await serve(assembly, f, async apis => {
+      expect(Object.keys(apis)).toEqual(['http-api', 'rest-api', 'function-url']);
+      const res = await fetch(`${apis['http-api'].url}/orders/42?x=1`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toBe('seen=1');
+      expect(await res.json()).toEqual({ route: 'GET /orders/{id}', id: '42' });
+      expect(await (await fetch(`${apis['http-api'].url}/orders/latest`)).json()).toEqual({ route: 'GET /orders/latest' });
+      expect(await (await fetch(`${apis['rest-api'].url}/orders/7`)).json()).toEqual({ route: '/orders/{id}', id: '7' });
+      expect(await (await fetch(`${apis['rest-api'].url}/anything/else`, { method: 'DELETE' })).json()).toEqual({ route: '/{proxy+}' });
+      expect(await (await fetch(`${apis['function-url'].url}/whatever`)).json()).toEqual({ route: '$default' });
+    });
+    expect(f.events.map(e => e.version ?? '1.0')).toEqual(['2.0', '2.0', '1.0', '1.0', '2.0']);
+  });
+
+  test('a binary body reaches the function base64-encoded and comes back byte for byte', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+    const f = fakes(e => ({ statusCode: 200, headers: { 'content-type': 'image/png' }, body: e.body, isBase64Encoded: e.isBase64Encoded }));
+    await serve(assembly, f, async apis => {
+      const res = await fetch(`${apis['http-api'].url}/files/cat.png`, { method: 'PUT', body: png, headers: { 'content-type': 'image/png' } });
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(png);
+    });
+    expect(f.events[0]).toMatchObject({ isBase64Encoded: true, body: png.toString('base64'), pathParameters: { proxy: 'cat.png' } });
+  });
+
+  test('API Gateway\'s own answers: 404 without a route, 413 over the limits, 502 for a malformed answer', async () => {
+    const f = fakes(() => 'not json at all');
+    await serve(assembly, f, async apis => {
+      const notFound = await fetch(`${apis['http-api'].url}/nowhere`);
+      expect([notFound.status, await notFound.json()]).toEqual([404, { message: 'Not Found' }]);
+      const malformed = await fetch(`${apis['rest-api'].url}/orders/1`);
+      expect([malformed.status, await malformed.json()]).toEqual([502, { message: 'Internal server error' }]);
+      // 4.6 MB of binary is over 6 MB once base64-encoded in the event.
+      const big = await fetch(`${apis['http-api'].url}/files/big.bin`, { method: 'POST', body: Buffer.alloc(4.6 * 1024 * 1024, 1), headers: { 'content-type': 'application/octet-stream' } });
+      expect([big.status, await big.json()]).toEqual([413, { message: 'Request Entity Too Large' }]);
+    });
+    expect(f.events).toHaveLength(1);
+  });
+
+  test('504 when the function does not answer within the timeout', async () => {
+    const slow = synthesizedApiApp(1);
+    const f = fakes(() => ({ statusCode: 200 }), 1500);
+    await serve(slow, f, async apis => {
+      const res = await fetch(`${apis['function-url'].url}/`);
+      expect([res.status, await res.json()]).toEqual([504, { message: 'Endpoint request timed out' }]);
+    });
+  });
+});
