@@ -7,6 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { engine, engineEnv, HOST_ARCH, HOST_PLATFORM_ARCH, REGISTRY, registryConfig, registryManifest, REPO, synth } from './helpers';
 import { ExampleStack } from '../examples/app';
 import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
@@ -15,6 +18,7 @@ import { readImageFunctions } from '../src/cli/cloud-assembly';
 import { functionLayers } from '../src/cli/image-history';
 import { invokeFunction, RequestEntityTooLargeError, startFunction } from '../src/cli/invoke';
 import { main } from '../src/cli/main';
+import { LocalApiServer } from '../src/cli/start-api';
 import { LocalLambdaServer } from '../src/cli/start-lambda';
 
 const env = engineEnv();
@@ -37,6 +41,13 @@ beforeAll(() => {
       environment: { TABLE_NAME: 'alt-base' },
       architecture: HOST_ARCH,
     });
+    // An HTTP API and a function URL in front of a function that echoes what it gets (start-api).
+    const api = new Stack(app, 'Api');
+    const echo = new LambdaContainerFunction(api, 'Echo', {
+      baseImage: BaseImage.python('3.13'), code: path.join(__dirname, 'fixtures', 'echo'), cmd: ['app.handler'], architecture: HOST_ARCH,
+    });
+    new apigwv2.HttpApi(api, 'Http').addRoutes({ path: '/echo/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: new HttpLambdaIntegration('Echo', echo) });
+    echo.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     // The custom runtime's image (same content: no extra build) with a runtime that dies at init.
     new LambdaContainerFunction(alt, 'Crashes', {
       baseImage: BaseImage.providedAl2023(),
@@ -48,7 +59,7 @@ beforeAll(() => {
 });
 
 describe('every example function builds from its generated Dockerfile', () => {
-  test.each(['Thumbnailer', 'CreateOrder', 'CustomRuntime', 'Greeter', 'PythonRic'])('%s', fn => {
+  test.each(['Thumbnailer', 'CreateOrder', 'CustomRuntime', 'Greeter', 'PythonRic', 'Echo'])('%s', fn => {
     const result = buildFunction(assembly, fn, { engine: 'podman', quiet: true });
     expect(engine(['image', 'inspect', '--format', '{{.Architecture}}', result.tag], env).trim()).toBe(HOST_PLATFORM_ARCH);
   });
@@ -57,7 +68,7 @@ describe('every example function builds from its generated Dockerfile', () => {
 describe('pushed images are single-architecture image manifests (never an index)', () => {
   test('every asset of the assembly', () => {
     const hashes = [...new Set(readImageFunctions(assembly).map(f => f.asset!.hash))];
-    expect(hashes.length).toBe(5);
+    expect(hashes.length).toBe(6); // the example app's four, PythonRic, and the API's Echo (Crashes shares CustomRuntime's)
     for (const hash of hashes) {
       const repo = 'e2e/example';
       engine(['push', '--quiet', '--tls-verify=false', `cdkasset-${hash}`, `${REGISTRY}/${repo}:${hash}`], env);
@@ -257,6 +268,33 @@ describe('invoked under the Runtime Interface Emulator', () => {
       expect(server.containers()['LambdaContainerExample/ListOrders']).toBe(2);
       const queued = await client.send(new InvokeCommand({ FunctionName: 'ListOrders', InvocationType: 'Event', Payload: Buffer.from('{}') }));
       expect(queued.StatusCode).toBe(202);
+    });
+  });
+
+  describe('start-api: an HTTP API and a function URL in front of a container function', () => {
+    let server: LocalApiServer;
+    let urls: Record<string, string>;
+    beforeAll(async () => {
+      server = new LocalApiServer(assembly, { port: 0, engine: 'podman', rie: RIE });
+      urls = Object.fromEntries((await server.start()).map(s => [s.api.kind, s.url]));
+    });
+    afterAll(() => server.stop());
+
+    test('a binary body goes through the route base64-encoded and comes back byte for byte, with the route\'s headers and cookies', async () => {
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200_000, 0xfe)]);
+      const res = await fetch(`${urls['http-api']}/echo/cat.png`, { method: 'PUT', body: png, headers: { 'content-type': 'image/png' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      expect(res.headers.get('x-route')).toBe('ANY /echo/{proxy+}');
+      expect(res.headers.get('set-cookie')).toBe('echoed=1');
+      expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true);
+    });
+
+    test('the function URL answers too; a path without a route is API Gateway\'s 404', async () => {
+      const res = await fetch(`${urls['function-url']}/anything`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+      expect([res.status, res.headers.get('x-route'), await res.text()]).toEqual([200, '$default', '{"a":1}']);
+      const missing = await fetch(`${urls['http-api']}/elsewhere`);
+      expect([missing.status, await missing.json()]).toEqual([404, { message: 'Not Found' }]);
     });
   });
 
