@@ -298,6 +298,18 @@ describe('invoked under the Runtime Interface Emulator', () => {
     });
   });
 
+  test('invoke runs without host networking: its own network, the emulator published on 127.0.0.1 only', async () => {
+    const running = await startFunction(assembly, 'ListOrders', { engine: 'podman', rie: RIE, build: false });
+    try {
+      expect(engine(['inspect', '--format', '{{.HostConfig.NetworkMode}}', running.container!], env).trim()).toBe('slirp4netns');
+      const ports = JSON.parse(engine(['inspect', '--format', '{{json .HostConfig.PortBindings}}', running.container!], env));
+      expect(ports['8080/tcp']).toEqual([expect.objectContaining({ HostIp: '127.0.0.1' })]);
+      expect((await running.invoke(Buffer.from('{}'))).statusCode).toBe(200);
+    } finally {
+      running.stop();
+    }
+  });
+
   test('a 7 MB payload gets Lambda\'s RequestEntityTooLarge, not the emulator\'s truncation', async () => {
     const big = Buffer.alloc(7 * 1024 * 1024, 'a');
     await expect(invokeFunction(assembly, 'CreateOrder', big, { engine: 'podman', rie: RIE, build: false })).rejects.toBeInstanceOf(RequestEntityTooLargeError);

@@ -5,6 +5,7 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 import { buildFunction, localTag } from './build';
@@ -31,6 +32,38 @@ export interface InvokeOptions {
   readonly region?: string;
   /** Seconds to wait for the emulator to listen. */
   readonly startTimeoutSeconds?: number;
+  /**
+   * How the container is reached: `publish` maps the emulator's port to 127.0.0.1 (works with
+   * VM-backed engines: Docker Desktop, Finch, podman machine), `host` shares the host's network
+   * (Linux engines only). @default 'publish'
+   */
+  readonly network?: ContainerNetwork;
+}
+
+export type ContainerNetwork = 'publish' | 'host';
+
+/** How a container on its own network reaches the host's 127.0.0.1: podman's slirp4netns, or Docker's host gateway. */
+export interface HostAccess {
+  /** `create` arguments that give the container its network and the way back to the host. */
+  readonly createArgs: readonly string[];
+  /** The host's loopback, as the container sees it. */
+  readonly hostAlias: string;
+}
+
+/**
+ * The network of a published container, per engine: podman gets slirp4netns with the host's
+ * loopback at 10.0.2.2 (no bridge, no iptables rules left behind); Docker and Finch their default
+ * network and `host.docker.internal` through the host gateway, as SAM does.
+ */
+export function hostAccess(engine: string): HostAccess {
+  return path.basename(engine).includes('podman')
+    ? { createArgs: ['--network', 'slirp4netns:allow_host_loopback=true'], hostAlias: '10.0.2.2' }
+    : { createArgs: ['--add-host', 'host.docker.internal:host-gateway'], hostAlias: 'host.docker.internal' };
+}
+
+/** An endpoint URL on the host's loopback (`127.0.0.1`, `localhost`, `[::1]`) as a container on its own network reaches it. */
+export function endpointForContainer(url: string, hostAlias: string): string {
+  return url.replace(/^(\w+:\/\/)(127\.0\.0\.1|localhost|\[::1\])(?=[:/]|$)/, `$1${hostAlias}`);
 }
 
 export interface InvokeResult {
@@ -59,6 +92,8 @@ export interface Invocation {
 
 /** A function's container running under the RIE, answering invocations until stopped. */
 export interface RunningFunction {
+  /** The container's name in the engine. */
+  readonly container?: string;
   /** Creating the container, in milliseconds. */
   readonly createMs: number;
   /** When the container was started (after it was created), from `performance.now()`. */
@@ -172,16 +207,20 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutMs: number, isAlive: () => boolean): Promise<void> {
+/**
+ * Waits until the emulator answers HTTP on the port. An open port is not enough: a published
+ * port accepts connections before anything listens inside the container (and then resets them).
+ */
+async function waitForEmulator(port: number, timeoutMs: number, isAlive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let nextAliveCheck = Date.now() + 1000;
   while (Date.now() < deadline) {
-    const open = await new Promise<boolean>(resolve => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
+    const answered = await new Promise<boolean>(resolve => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: 1000 }, res => { res.resume(); resolve(true); });
+      req.once('error', () => resolve(false));
+      req.once('timeout', () => { req.destroy(); resolve(false); });
     });
-    if (open) return;
+    if (answered) return;
     // Asking the engine costs a process: once a second is enough to notice an early exit.
     if (Date.now() >= nextAliveCheck) {
       if (!isAlive()) throw new Error('the container exited before the emulator listened');
@@ -236,20 +275,27 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
   const image = localTag(fn.asset);
   const config = JSON.parse(engineRun(engine, ['image', 'inspect', '--format', '{{json .Config}}', image]).trim() || '{}');
   const argv = processArgv(fn, config);
-  const { env } = containerEnvironment(fn, options);
-  const [apiPort, runtimePort] = [await freePort(), await freePort()];
+  const published = (options.network ?? 'publish') === 'publish';
+  const access = published ? hostAccess(engine) : undefined;
+  const endpointUrl = options.endpointUrl && access ? endpointForContainer(options.endpointUrl, access.hostAlias) : options.endpointUrl;
+  const { env } = containerEnvironment(fn, { ...options, endpointUrl });
+  const apiPort = await freePort();
+  // On its own network the emulator listens on every interface of the container, published on the
+  // host's 127.0.0.1 only; on the host's network, on the host's loopback.
+  const [emulatorAddress, runtimeAddress] = published ? ['0.0.0.0:8080', '127.0.0.1:9001'] : [`127.0.0.1:${apiPort}`, `127.0.0.1:${await freePort()}`];
   const rie = findRie(options.rie);
   const rieInContainer = rie ? '/aws-lambda/aws-lambda-rie' : '/usr/local/bin/aws-lambda-rie';
   const name = `clc-invoke-${crypto.randomBytes(6).toString('hex')}`;
   const createArgs = [
-    'create', '--name', name, '--network', 'host',
+    'create', '--name', name,
+    ...(access ? [...access.createArgs, '--publish', `127.0.0.1:${apiPort}:8080`] : ['--network', 'host']),
     ...(rie ? ['--volume', `${path.resolve(rie)}:${rieInContainer}:ro`] : []),
     ...(fn.imageConfig.WorkingDirectory ? ['--workdir', fn.imageConfig.WorkingDirectory] : []),
     ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     '--entrypoint', rieInContainer,
     image,
-    '--runtime-interface-emulator-address', `127.0.0.1:${apiPort}`,
-    '--runtime-api-address', `127.0.0.1:${runtimePort}`,
+    '--runtime-interface-emulator-address', emulatorAddress,
+    '--runtime-api-address', runtimeAddress,
     ...argv,
   ];
   const stop = () => { engineSpawn(engine, ['rm', '--force', name], { stdio: 'ignore' }); };
@@ -259,12 +305,13 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
   try {
     engineRun(engine, ['start', name]);
     const alive = () => String(engineSpawn(engine, ['inspect', '--format', '{{.State.Running}}', name]).stdout).trim() === 'true';
-    await waitForPort(apiPort, (options.startTimeoutSeconds ?? 30) * 1000, alive);
+    await waitForEmulator(apiPort, (options.startTimeoutSeconds ?? 30) * 1000, alive);
   } catch (e) {
     stop();
     throw e;
   }
   return {
+    container: name,
     createMs: startedAt - created,
     startedAt,
     async invoke(event, invocationType = 'RequestResponse') {

@@ -13,7 +13,7 @@ import { envOverrides, readEnvVars } from './env-vars';
 import { CliError, EXIT_CODES, UsageError } from './errors';
 import { EVENT_KINDS, generateEvent } from './events';
 import { formatLayers, functionLayers } from './image-history';
-import { checkRequest, containerEnvironment, formatTimings, functionErrorOf, InvocationType, runtimeFailure, startImageFunction } from './invoke';
+import { checkRequest, ContainerNetwork, containerEnvironment, formatTimings, functionErrorOf, InvocationType, runtimeFailure, startImageFunction } from './invoke';
 import { LocalApiServer } from './start-api';
 import { LocalLambdaServer } from './start-lambda';
 import { summarize } from './summary';
@@ -63,6 +63,8 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .exitOverride();
   const appOption = () => new Option('--app <dir>', 'the cloud assembly').default('cdk.out');
   const jsonOption = () => new Option('--json', 'print the result as JSON');
+  const networkOption = () => new Option('--network <mode>', 'publish: the emulator\'s port on 127.0.0.1, the host\'s 127.0.0.1 reachable from the function (any engine, Docker Desktop and Finch too); host: the host\'s network (Linux only)')
+    .choices(['publish', 'host']).default('publish');
 
   program.command('summary')
     .description('each container-image function: image source, architecture, ImageConfig, Dockerfile and asset hash')
@@ -93,6 +95,7 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--endpoint-url <url>', 'passed to the function as AWS_ENDPOINT_URL (LocalStack, moto)')
     .option('--region <region>', 'AWS_REGION of the function (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)')
     .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one (default: CDK_LAMBDA_CONTAINER_RIE, PATH)')
+    .addOption(networkOption())
     .option('--no-build', 'run the image as last built')
     .option('--repeat <n>', 'send the event n times to one container (the first cold, the others warm) and print the timings', wholeNumber, 1)
     .addOption(jsonOption())
@@ -107,6 +110,7 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--endpoint-url <url>', 'passed to the functions as AWS_ENDPOINT_URL (LocalStack, moto)')
     .option('--region <region>', 'AWS_REGION of the functions')
     .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one')
+    .addOption(networkOption())
     .option('--no-build', 'run the images as last built')
     .action(async (o: StartLambdaCommandOptions) => exit(await startLambdaCommand(io, o)));
 
@@ -119,6 +123,7 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--endpoint-url <url>', 'passed to the functions as AWS_ENDPOINT_URL (LocalStack, moto)')
     .option('--region <region>', 'AWS_REGION of the functions')
     .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one')
+    .addOption(networkOption())
     .option('--no-build', 'run the images as last built')
     .action(async (o: StartLambdaCommandOptions) => exit(await startApiCommand(io, o)));
 
@@ -159,6 +164,7 @@ interface InvokeCommandOptions {
   readonly endpointUrl?: string;
   readonly region?: string;
   readonly rie?: string;
+  readonly network: ContainerNetwork;
   readonly build: boolean;
   readonly repeat: number;
   readonly json?: boolean;
@@ -170,7 +176,7 @@ async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOptions): 
   checkRequest(event, o.invocationType);
   const fn = findFunction(o.app, name);
   const overrides = o.envVars ? envOverrides(readEnvVars(o.envVars), fn) : { set: {}, ignored: [] };
-  const options = { endpointUrl: o.endpointUrl, rie: o.rie, build: o.build, buildProgress: true, region: o.region, environment: overrides.set };
+  const options = { endpointUrl: o.endpointUrl, rie: o.rie, network: o.network, build: o.build, buildProgress: true, region: o.region, environment: overrides.set };
   for (const ignored of overrides.ignored) {
     io.err(`cdk-lambda-container: warning: --env-vars sets ${ignored}, which ${fn.path} does not declare: not set (as in SAM, only the template's variables are overridden)\n`);
   }
@@ -212,6 +218,7 @@ interface StartLambdaCommandOptions {
   readonly endpointUrl?: string;
   readonly region?: string;
   readonly rie?: string;
+  readonly network: ContainerNetwork;
   readonly build: boolean;
 }
 
@@ -252,6 +259,7 @@ function localEndpointOptions(io: CliIo, o: StartLambdaCommandOptions) {
     endpointUrl: o.endpointUrl,
     region: o.region,
     rie: o.rie,
+    network: o.network,
     build: o.build,
     buildProgress: true,
     environmentFor: (fn: ImageFunction) => (envVars ? envOverrides(envVars, fn).set : {}),

@@ -1,6 +1,6 @@
 import { ImageFunction } from '../../src/cli/cloud-assembly';
 import { EXIT_CODES } from '../../src/cli/errors';
-import { checkPayload, checkRequest, containerEnvironment, findRie, formatTimings, functionErrorOf, InvalidRequestContentError, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../../src/cli/invoke';
+import { checkPayload, checkRequest, containerEnvironment, endpointForContainer, findRie, formatTimings, functionErrorOf, hostAccess, InvalidRequestContentError, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../../src/cli/invoke';
 
 const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final', destinations: [] };
 const fn = (over: Partial<ImageFunction> = {}): ImageFunction => ({
@@ -135,4 +135,23 @@ test('findRie prefers the explicit path, then CDK_LAMBDA_CONTAINER_RIE', () => {
   expect(findRie(__filename, {})).toBe(__filename);
   expect(findRie(undefined, { CDK_LAMBDA_CONTAINER_RIE: __filename, PATH: '' })).toBe(__filename);
   expect(findRie(undefined, { PATH: '/nonexistent' })).toBeUndefined();
+});
+
+describe('without host networking', () => {
+  test('podman gets slirp4netns with the host\'s loopback at 10.0.2.2; Docker and Finch host.docker.internal through the host gateway', () => {
+    expect(hostAccess('podman')).toEqual({ createArgs: ['--network', 'slirp4netns:allow_host_loopback=true'], hostAlias: '10.0.2.2' });
+    expect(hostAccess('/usr/bin/podman')).toMatchObject({ hostAlias: '10.0.2.2' });
+    for (const engine of ['docker', 'finch']) expect(hostAccess(engine)).toEqual({ createArgs: ['--add-host', 'host.docker.internal:host-gateway'], hostAlias: 'host.docker.internal' });
+  });
+
+  test.each([
+    ['http://127.0.0.1:4566', 'http://host.docker.internal:4566'],
+    ['http://localhost:4566/path', 'http://host.docker.internal:4566/path'],
+    ['http://[::1]:4566', 'http://host.docker.internal:4566'],
+    ['https://localhost', 'https://host.docker.internal'],
+    ['http://localhost.example.com:4566', 'http://localhost.example.com:4566'],
+    ['https://s3.amazonaws.com', 'https://s3.amazonaws.com'],
+  ])('an endpoint on the host\'s loopback is reached through the host alias: %s', (url, expected) => {
+    expect(endpointForContainer(url, 'host.docker.internal')).toBe(expected);
+  });
 });
