@@ -176,7 +176,9 @@ async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOptions): 
   checkRequest(event, o.invocationType);
   const fn = findFunction(o.app, name);
   const overrides = o.envVars ? envOverrides(readEnvVars(o.envVars), fn) : { set: {}, ignored: [] };
-  const options = { endpointUrl: o.endpointUrl, rie: o.rie, network: o.network, build: o.build, buildProgress: true, region: o.region, environment: overrides.set };
+  const options = {
+    endpointUrl: o.endpointUrl, rie: o.rie, network: o.network, build: o.build, buildProgress: true, region: o.region, environment: overrides.set,
+  };
   for (const ignored of overrides.ignored) {
     io.err(`cdk-lambda-container: warning: --env-vars sets ${ignored}, which ${fn.path} does not declare: not set (as in SAM, only the template's variables are overridden)\n`);
   }
