@@ -36,6 +36,11 @@ interface Container {
 }
 
 /** The containers of one function: idle ones are reused, new ones start up to the limit. */
+/** What identifies a function's image: its asset hash (or the URI of an image not built here). */
+function imageOf(fn: ImageFunction): string {
+  return fn.asset?.hash ?? JSON.stringify(fn.imageUri);
+}
+
 class ContainerPool {
   private readonly idle: Container[] = [];
   private readonly all: Container[] = [];
@@ -43,11 +48,16 @@ class ContainerPool {
   private readonly waiting: Array<(container: Container) => void> = [];
   private built = false;
 
+  /** The image the containers run (see `imageOf`). */
+  public readonly image: string;
+
   constructor(
     private readonly fn: ImageFunction,
     private readonly limit: number,
     private readonly start: (build: boolean) => Promise<RunningFunction>,
-  ) {}
+  ) {
+    this.image = imageOf(fn);
+  }
 
   public async acquire(): Promise<Container> {
     const idle = this.idle.pop();
@@ -117,8 +127,18 @@ export class FunctionPools {
     return this.invokeOn(this.poolFor(fn), event, invocationType, tail);
   }
 
+  /**
+   * The function's pool for its image as the assembly has it now: when a new synth changed the
+   * image (another asset hash), the old containers go and the next one builds the new image — the
+   * engine's cache rebuilds only the layers that changed.
+   */
   private poolFor(fn: ImageFunction): ContainerPool {
     let pool = this.pools.get(fn.path);
+    if (pool && pool.image !== imageOf(fn)) {
+      this.options.log?.(`${fn.path}: its image changed in the assembly (${pool.image.slice(0, 12)} -> ${imageOf(fn).slice(0, 12)}): new containers`);
+      pool.stopAll();
+      pool = undefined;
+    }
     if (!pool) {
       const environment = this.options.environmentFor?.(fn) ?? {};
       pool = new ContainerPool(fn, this.options.maxContainersPerFunction ?? 4, build => {

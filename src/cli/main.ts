@@ -17,6 +17,7 @@ import { checkRequest, ContainerNetwork, containerEnvironment, formatTimings, fu
 import { LocalApiServer } from './start-api';
 import { LocalLambdaServer } from './start-lambda';
 import { summarize } from './summary';
+import { watchAndSynth } from './watch';
 
 /** Where the CLI writes: the result on `out`, logs, progress and errors on `err`. */
 export interface CliIo {
@@ -112,6 +113,8 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one')
     .addOption(networkOption())
     .option('--no-build', 'run the images as last built')
+    .option('--watch', 'synthesize the app again when a source file under the current directory changes; changed images are rebuilt on their next request')
+    .option('--synth-command <command>', 'what --watch runs (default: npx cdk synth --quiet --output <app>)')
     .action(async (o: StartLambdaCommandOptions) => exit(await startLambdaCommand(io, o)));
 
   program.command('start-api')
@@ -125,6 +128,8 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one')
     .addOption(networkOption())
     .option('--no-build', 'run the images as last built')
+    .option('--watch', 'synthesize the app again when a source file under the current directory changes; changed images are rebuilt on their next request')
+    .option('--synth-command <command>', 'what --watch runs (default: npx cdk synth --quiet --output <app>)')
     .action(async (o: StartLambdaCommandOptions) => exit(await startApiCommand(io, o)));
 
   program.command('layers')
@@ -222,6 +227,8 @@ interface StartLambdaCommandOptions {
   readonly rie?: string;
   readonly network: ContainerNetwork;
   readonly build: boolean;
+  readonly watch?: boolean;
+  readonly synthCommand?: string;
 }
 
 async function startLambdaCommand(io: CliIo, o: StartLambdaCommandOptions): Promise<number> {
@@ -230,7 +237,7 @@ async function startLambdaCommand(io: CliIo, o: StartLambdaCommandOptions): Prom
   const url = await server.start();
   io.err(`cdk-lambda-container: Lambda's Invoke API on ${url} for ${functions.map(f => `${f.path} (${f.logicalId})`).join(', ')}\n`
     + `  aws lambda invoke --endpoint-url ${url} --function-name ${functions[0]?.path.split('/').pop() ?? '<function>'} out.json; Ctrl-C stops it and its containers\n`);
-  await untilStopped();
+  await untilStopped(io, o);
   await server.stop();
   return EXIT_CODES.ok;
 }
@@ -248,7 +255,7 @@ async function startApiCommand(io: CliIo, o: StartLambdaCommandOptions): Promise
     for (const skipped of api.skipped) io.err(`  not served: ${skipped}\n`);
   }
   io.err('Ctrl-C stops it and its containers\n');
-  await untilStopped();
+  await untilStopped(io, o);
   await server.stop();
   return EXIT_CODES.ok;
 }
@@ -269,11 +276,16 @@ function localEndpointOptions(io: CliIo, o: StartLambdaCommandOptions) {
   };
 }
 
-function untilStopped(): Promise<void> {
-  return new Promise<void>(resolve => {
+/** Until Ctrl-C (or SIGTERM); with `--watch`, the app is synthesized again on source changes meanwhile. */
+async function untilStopped(io: CliIo, o: StartLambdaCommandOptions): Promise<void> {
+  const stopWatching = o.watch
+    ? watchAndSynth({ directory: process.cwd(), synthCommand: o.synthCommand ?? `npx cdk synth --quiet --output ${JSON.stringify(o.app)}`, log: line => io.err(`${line}\n`) })
+    : undefined;
+  await new Promise<void>(resolve => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  stopWatching?.();
 }
 
 function port(value: string): number {

@@ -64,6 +64,29 @@ describe('FunctionPools', () => {
   });
 });
 
+test('a new synth that changed the image swaps the containers: the old ones stop, the next one builds', async () => {
+  const started: Array<{ build?: boolean }> = [];
+  const stopped: string[] = [];
+  const starter = async (fn: { asset?: { hash: string } }, options: { build?: boolean }): Promise<RunningFunction> => {
+    started.push({ build: options.build });
+    return {
+      createMs: 0,
+      startedAt: 0,
+      logs: async () => '',
+      stop: () => { stopped.push(fn.asset!.hash); },
+      invoke: async () => ({ statusCode: 200, body: fn.asset!.hash, roundTripMs: 0, receivedAt: 0 }),
+    };
+  };
+  const pools = new FunctionPools(assembly, { starter: starter as never });
+  const fn = findFunction(assembly, 'A');
+  const changed = { ...fn, asset: { ...fn.asset!, hash: 'f'.repeat(64) } };
+  expect((await pools.invoke(fn, Buffer.from('{}'), 'RequestResponse')).payload).toBe(fn.asset!.hash);
+  expect((await pools.invoke(fn, Buffer.from('{}'), 'RequestResponse')).payload).toBe(fn.asset!.hash);
+  expect((await pools.invoke(changed, Buffer.from('{}'), 'RequestResponse')).payload).toBe('f'.repeat(64));
+  expect(started).toEqual([{ build: true }, { build: true }]);
+  expect(stopped).toEqual([fn.asset!.hash]);
+});
+
 describe('invocationLog', () => {
   test('is what came after the previous invocation\'s REPORT line', () => {
     const log = 'init\nSTART 1\nREPORT RequestId: 1\tDuration: 1 ms\nSTART 2\nline\nREPORT RequestId: 2\tDuration: 1 ms\n';
