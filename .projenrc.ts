@@ -169,6 +169,10 @@ project.addTask('bench:invoke', {
   description: 'Local-invoke benchmark: cold start and warm overhead against the SAM CLI on the same image (needs a compiled lib/)',
   exec: 'scripts/e2e/setup.sh && scripts/e2e/sam.sh && ts-node --transpile-only --project bench/tsconfig.json bench/invoke.ts',
 });
+project.addTask('bench:api', {
+  description: 'Local HTTP API benchmark: start-api against the SAM CLI\'s start-api on the same image (rps, p50/p99), and start-lambda\'s overhead',
+  exec: 'scripts/e2e/setup.sh && scripts/e2e/sam.sh && ts-node --transpile-only --project bench/tsconfig.json bench/api.ts',
+});
 project.addTask('bench', {
   description: 'Synth-cost benchmark against plain aws-cdk-lib (prints ratios)',
   exec: 'ts-node --project bench/tsconfig.json bench/synth.ts',
