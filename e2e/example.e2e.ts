@@ -276,7 +276,9 @@ describe('invoked under the Runtime Interface Emulator', () => {
     let urls: Record<string, string>;
     beforeAll(async () => {
       server = new LocalApiServer(assembly, { port: 0, engine: 'podman', rie: RIE });
-      urls = Object.fromEntries((await server.start()).map(s => [s.api.kind, s.url]));
+      const served = await server.start();
+      urls = Object.fromEntries(served.filter(s => s.api.stack === 'Api').map(s => [s.api.kind, s.url]));
+      urls.orders = served.find(s => s.api.logicalId.startsWith('OrdersApi'))!.url;
     });
     afterAll(() => server.stop());
 
@@ -288,6 +290,13 @@ describe('invoked under the Runtime Interface Emulator', () => {
       expect(res.headers.get('x-route')).toBe('ANY /echo/{proxy+}');
       expect(res.headers.get('set-cookie')).toBe('echoed=1');
       expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true);
+    });
+
+    test('the example app\'s orders API: POST and GET /orders reach the two functions of one image', async () => {
+      const created = await fetch(`${urls.orders}/orders`, { method: 'POST', body: '{"item":"tea"}', headers: { 'content-type': 'application/json' } });
+      expect(created.status).toBe(201);
+      expect(await created.json()).toMatchObject({ item: 'tea', table: 'orders' });
+      expect(await (await fetch(`${urls.orders}/orders`)).json()).toEqual({ orders: [], table: 'orders' });
     });
 
     test('the function URL answers too; a path without a route is API Gateway\'s 404', async () => {

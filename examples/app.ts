@@ -5,7 +5,8 @@
  *   requirements.txt in its own layer, with three extension image layers: an external extension
  *   (a directory with extensions/), a wrapper script, and a shared library in a layer's layout;
  * - a Node.js function on a plain Debian Node image + the Runtime Interface Client (x86_64);
- * - one image serving two functions with different CMDs (x86_64);
+ * - one image serving two functions with different CMDs (x86_64), behind an HTTP API
+ *   (`POST /orders`, `GET /orders`: `npx cdk-lambda-container start-api` serves it locally);
  * - a custom runtime (`bootstrap`) on the OS-only Amazon Linux 2023 base image (arm64);
  * - every image published into one SharedImageRepository, in a stack of its own
  *   (LambdaContainerImages) that `cdk deploy --all` deploys before the functions' images build.
@@ -14,6 +15,8 @@
  */
 import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -111,8 +114,12 @@ export class ExampleStack extends Stack {
 
     // 3. One image, two functions: built and pushed once, each function with its own CMD.
     const orders = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: fn('orders'), repository });
-    new LambdaContainerFunction(this, 'CreateOrder', { image: orders, cmd: ['app.create_order'], environment: { TABLE_NAME: 'orders' }, architecture: x86_64 });
-    new LambdaContainerFunction(this, 'ListOrders', { image: orders, cmd: ['app.list_orders'], environment: { TABLE_NAME: 'orders' }, memorySize: 256, architecture: x86_64 });
+    const createOrder = new LambdaContainerFunction(this, 'CreateOrder', { image: orders, cmd: ['app.create_order'], environment: { TABLE_NAME: 'orders' }, architecture: x86_64 });
+    const listOrders = new LambdaContainerFunction(this, 'ListOrders', { image: orders, cmd: ['app.list_orders'], environment: { TABLE_NAME: 'orders' }, memorySize: 256, architecture: x86_64 });
+    // ... behind an HTTP API (locally: `npx cdk-lambda-container start-api`).
+    const api = new apigwv2.HttpApi(this, 'OrdersApi');
+    api.addRoutes({ path: '/orders', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('CreateOrder', createOrder) });
+    api.addRoutes({ path: '/orders', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('ListOrders', listOrders) });
 
     // 4. A custom runtime on the OS-only base image: the bootstrap itself is the entrypoint.
     new LambdaContainerFunction(this, 'CustomRuntime', {
@@ -130,6 +137,10 @@ export class ExampleStack extends Stack {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
         "aws-cdk-lib's default Lambda execution role: the AWS managed policy only lets each function write its own CloudWatch Logs",
     });
+    Validations.of(api).acknowledge(
+      { id: 'AwsSolutions-APIG1', reason: 'an example API: access logs would need a log group and a format the example does not use; the functions log every request' },
+      { id: 'AwsSolutions-APIG4', reason: 'an example API of made-up orders, open on purpose; a real one adds an authorizer (e.g. HttpJwtAuthorizer)' },
+    );
     Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'an example bucket of uploads and thumbnails: server access logs would need a second bucket the example does not use' });
     Validations.of(thumbnailer).acknowledge(...['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', `Resource::<${this.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*`]
       .map(finding => ({ id: `AwsSolutions-IAM5[${finding}]`, reason: 'bucket.grantReadWrite: the thumbnailer reads uploads and writes thumbnails anywhere in its own bucket, and nothing else' })));
