@@ -84,7 +84,7 @@ export function formatBytes(bytes: number): string {
 export function functionLayers(
   assemblyDir: string,
   functionName: string,
-  options: { engine?: string; build?: boolean } = {},
+  options: { engine?: string; build?: boolean; buildProgress?: boolean } = {},
 ): { title: string; rows: LayerRow[] } {
   const fn = findFunction(assemblyDir, functionName);
   if (!fn.asset) {
@@ -92,7 +92,7 @@ export function functionLayers(
   }
   const engine = options.engine ?? findEngine();
   if (options.build !== false) {
-    buildFunction(assemblyDir, functionName, { engine, quiet: true });
+    buildFunction(assemblyDir, functionName, { engine, quiet: !options.buildProgress });
   }
   const tag = localTag(fn.asset);
   const raw = JSON.parse(engineRun(engine, ['image', 'history', '--no-trunc', '--human=false', '--format', 'json', tag]));

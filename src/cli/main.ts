@@ -139,7 +139,7 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--no-build', 'describe the image as last built')
     .addOption(jsonOption())
     .action((name: string, o: { app: string; build: boolean; json?: boolean }) => {
-      const { title, rows } = functionLayers(o.app, name, { build: o.build });
+      const { title, rows } = functionLayers(o.app, name, { build: o.build, buildProgress: true });
       io.out(`${o.json ? JSON.stringify({ image: title, layers: rows }, undefined, 2) : formatLayers(title, rows)}\n`);
     });
 
