@@ -5,7 +5,7 @@
  * is replaced.
  */
 import { ImageFunction } from './cloud-assembly';
-import { functionErrorOf, InvocationType, InvokeOptions, RunningFunction, runtimeFailure, startImageFunction } from './invoke';
+import { containerEnvironment, functionErrorOf, InvocationType, InvokeOptions, RunningFunction, runtimeFailure, startImageFunction } from './invoke';
 
 /** What starts a function's container (the RIE under the engine; tests give a fake). */
 export type FunctionStarter = (fn: ImageFunction, options: InvokeOptions) => Promise<RunningFunction>;
@@ -141,6 +141,9 @@ export class FunctionPools {
     }
     if (!pool) {
       const environment = this.options.environmentFor?.(fn) ?? {};
+      for (const skipped of containerEnvironment(fn, { ...this.options, environment }).skipped) {
+        this.options.log?.(`${fn.path}: warning: ${skipped} is ${JSON.stringify(fn.environment[skipped])}, known only after deployment: not set. Give it a value with --env-vars.`);
+      }
       pool = new ContainerPool(fn, this.options.maxContainersPerFunction ?? 4, build => {
         this.options.log?.(`${fn.path}: starting a container${build && this.options.build !== false ? ' (building its image first)' : ''}`);
         return this.starter(fn, { ...this.options, build: build && this.options.build !== false, environment });
