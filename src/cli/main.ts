@@ -102,10 +102,11 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .addOption(jsonOption())
     .action(async (name: string, o: InvokeCommandOptions) => exit(await invokeCommand(io, name, o)));
 
-  program.command('start-lambda')
-    .description('serve Lambda\'s Invoke API on 127.0.0.1 for the app\'s functions: `aws lambda invoke --endpoint-url` and AWS SDK clients call them by logical ID, construct path or its last part')
+  /** start-lambda and start-api: the options of a local endpoint in front of the functions' containers. */
+  const endpointCommand = (name: string, description: string, defaultPort: number, portHelp: string) => program.command(name)
+    .description(description)
     .addOption(appOption())
-    .option('-p, --port <port>', 'the port on 127.0.0.1', port, 3001)
+    .option('-p, --port <port>', portHelp, port, defaultPort)
     .option('--max-containers <n>', 'containers per function at most (concurrent requests beyond wait)', wholeNumber, 4)
     .option('--env-vars <file>', 'environment values per function, in SAM\'s format')
     .option('--endpoint-url <url>', 'passed to the functions as AWS_ENDPOINT_URL (LocalStack, moto)')
@@ -114,23 +115,15 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .addOption(networkOption())
     .option('--no-build', 'run the images as last built')
     .option('--watch', 'synthesize the app again when a source file under the current directory changes; changed images are rebuilt on their next request')
-    .option('--synth-command <command>', 'what --watch runs (default: npx cdk synth --quiet --output <app>)')
-    .action(async (o: StartLambdaCommandOptions) => exit(await startLambdaCommand(io, o)));
-
-  program.command('start-api')
-    .description('serve the app\'s API Gateway HTTP APIs, REST APIs and function URLs on 127.0.0.1 (one port each, from --port) in front of the functions\' containers')
-    .addOption(appOption())
-    .option('-p, --port <port>', 'the port of the first API on 127.0.0.1; the next ones take the following ports', port, 3000)
-    .option('--max-containers <n>', 'containers per function at most (concurrent requests beyond wait)', wholeNumber, 4)
-    .option('--env-vars <file>', 'environment values per function, in SAM\'s format')
-    .option('--endpoint-url <url>', 'passed to the functions as AWS_ENDPOINT_URL (LocalStack, moto)')
-    .option('--region <region>', 'AWS_REGION of the functions')
-    .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one')
-    .addOption(networkOption())
-    .option('--no-build', 'run the images as last built')
-    .option('--watch', 'synthesize the app again when a source file under the current directory changes; changed images are rebuilt on their next request')
-    .option('--synth-command <command>', 'what --watch runs (default: npx cdk synth --quiet --output <app>)')
-    .action(async (o: StartLambdaCommandOptions) => exit(await startApiCommand(io, o)));
+    .option('--synth-command <command>', 'what --watch runs (default: npx cdk synth --quiet --output <app>)');
+  endpointCommand('start-lambda',
+    'serve Lambda\'s Invoke API on 127.0.0.1 for the app\'s functions: `aws lambda invoke --endpoint-url` and AWS SDK clients call them by logical ID, construct path or its last part',
+    3001, 'the port on 127.0.0.1')
+    .action(async (o: LocalEndpointCommandOptions) => exit(await startLambdaCommand(io, o)));
+  endpointCommand('start-api',
+    'serve the app\'s API Gateway HTTP APIs, REST APIs and function URLs on 127.0.0.1 (one port each, from --port) in front of the functions\' containers',
+    3000, 'the port of the first API on 127.0.0.1; the next ones take the following ports')
+    .action(async (o: LocalEndpointCommandOptions) => exit(await startApiCommand(io, o)));
 
   program.command('layers')
     .description('the image\'s layers, their size and step, and which ones a code-only change rebuilds')
@@ -217,7 +210,7 @@ async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOptions): 
   }
 }
 
-interface StartLambdaCommandOptions {
+interface LocalEndpointCommandOptions {
   readonly app: string;
   readonly port: number;
   readonly maxContainers: number;
@@ -231,7 +224,7 @@ interface StartLambdaCommandOptions {
   readonly synthCommand?: string;
 }
 
-async function startLambdaCommand(io: CliIo, o: StartLambdaCommandOptions): Promise<number> {
+async function startLambdaCommand(io: CliIo, o: LocalEndpointCommandOptions): Promise<number> {
   const functions = readImageFunctions(o.app);
   const server = new LocalLambdaServer(o.app, { ...localEndpointOptions(io, o), port: o.port });
   const url = await server.start();
@@ -242,7 +235,7 @@ async function startLambdaCommand(io: CliIo, o: StartLambdaCommandOptions): Prom
   return EXIT_CODES.ok;
 }
 
-async function startApiCommand(io: CliIo, o: StartLambdaCommandOptions): Promise<number> {
+async function startApiCommand(io: CliIo, o: LocalEndpointCommandOptions): Promise<number> {
   const server = new LocalApiServer(o.app, { ...localEndpointOptions(io, o), port: o.port });
   const served = await server.start();
   if (served.length === 0) {
@@ -261,7 +254,7 @@ async function startApiCommand(io: CliIo, o: StartLambdaCommandOptions): Promise
 }
 
 /** What the local endpoints take from the command line. */
-function localEndpointOptions(io: CliIo, o: StartLambdaCommandOptions) {
+function localEndpointOptions(io: CliIo, o: LocalEndpointCommandOptions) {
   const envVars = o.envVars ? readEnvVars(o.envVars) : undefined;
   return {
     maxContainersPerFunction: o.maxContainers,
@@ -277,7 +270,7 @@ function localEndpointOptions(io: CliIo, o: StartLambdaCommandOptions) {
 }
 
 /** Until Ctrl-C (or SIGTERM); with `--watch`, the app is synthesized again on source changes meanwhile. */
-async function untilStopped(io: CliIo, o: StartLambdaCommandOptions): Promise<void> {
+async function untilStopped(io: CliIo, o: LocalEndpointCommandOptions): Promise<void> {
   const stopWatching = o.watch
     ? watchAndSynth({ directory: process.cwd(), synthCommand: o.synthCommand ?? `npx cdk synth --quiet --output ${JSON.stringify(o.app)}`, log: line => io.err(`${line}\n`) })
     : undefined;
