@@ -12,14 +12,9 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ARCH, env, OUT, podman } from './images';
-import { BaseImage, LambdaContainerFunction } from '../src';
-import { buildFunction, localTag } from '../src/cli/build';
-import { findFunction } from '../src/cli/cloud-assembly';
+import { ARCH, env, functionBenchApp, OUT, samTemplate } from './images';
 import { LocalApiServer } from '../src/cli/start-api';
 import { LocalLambdaServer } from '../src/cli/start-lambda';
 
@@ -43,27 +38,6 @@ def handler(event, context):
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
-
-function synthAndBuild(): string {
-  const code = path.join(ROOT, 'handler');
-  fs.mkdirSync(code, { recursive: true });
-  fs.writeFileSync(path.join(code, 'app.py'), HANDLER);
-  const outdir = path.join(ROOT, 'cdk.out');
-  fs.rmSync(outdir, { recursive: true, force: true });
-  const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
-  const stack = new Stack(app, 'ApiBench');
-  const fn = new LambdaContainerFunction(stack, 'Fn', {
-    baseImage: BaseImage.python('3.13'),
-    code,
-    cmd: ['app.handler'],
-    memorySize: 512,
-    architecture: ARCH === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
-  });
-  new apigwv2.HttpApi(stack, 'Http').addRoutes({ path: '/bench', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Bench', fn) });
-  app.synth();
-  buildFunction(outdir, 'Fn', { engine: 'podman', quiet: true });
-  return outdir;
-}
 
 /** Sequential GETs after a warm-up: latencies and requests per second. */
 async function load(url: string): Promise<{ latencies: number[]; rps: number; handler: number[] }> {
@@ -116,9 +90,7 @@ async function oursInvokeOverhead(assembly: string): Promise<number[]> {
 
 /** SAM reads the CDK template; for an image function it runs `<logical id, lower case>:latest`. */
 async function sam(assembly: string) {
-  const fn = findFunction(assembly, 'Fn');
-  podman(['tag', localTag(fn.asset!), `${fn.logicalId.toLowerCase()}:latest`]);
-  const template = path.join(assembly, 'ApiBench.template.json');
+  const template = samTemplate(assembly, 'ApiBench');
   const port = 4001 + Math.floor(Math.random() * 1000);
   const server = spawn(SAM, ['local', 'start-api', '-t', template, '-p', String(port), '--warm-containers', 'EAGER', '--skip-pull-image'], { env: SAM_ENV, stdio: 'ignore', detached: true });
   try {
@@ -135,7 +107,9 @@ async function sam(assembly: string) {
 
 async function main() {
   fs.mkdirSync(ROOT, { recursive: true });
-  const assembly = synthAndBuild();
+  const assembly = functionBenchApp(ROOT, 'ApiBench', HANDLER, (stack, fn) => {
+    new apigwv2.HttpApi(stack, 'Http').addRoutes({ path: '/bench', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Bench', fn) });
+  });
   const a = await ours(assembly);
   const overhead = await oursInvokeOverhead(assembly);
   const s = await sam(assembly);

@@ -1,7 +1,7 @@
 /**
- * Shared by the image benchmarks (bench/rebuild.ts, bench/dedup.ts): the e2e engine environment,
- * the local registry, and the two ways to build a handler directory (this library's generated
- * Dockerfile, and a naive one).
+ * Shared by the benchmarks: the e2e engine environment, the local registry, the two ways to build
+ * a handler directory (this library's generated Dockerfile, and a naive one), and the one-function
+ * app the local-tooling benchmarks (bench/invoke.ts, bench/api.ts) run against SAM.
  */
 import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
@@ -12,7 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { engineEnv, REGISTRY } from '../e2e/helpers';
 import { BaseImage, LambdaContainerFunction } from '../src';
 import { buildFunction, localTag } from '../src/cli/build';
-import { readImageFunctions } from '../src/cli/cloud-assembly';
+import { findFunction, readImageFunctions } from '../src/cli/cloud-assembly';
 
 export const OUT = path.join(__dirname, 'out');
 export const env = engineEnv();
@@ -99,4 +99,39 @@ export function naive(dir: string): string {
 /** The raw manifest of an image in the local registry. */
 export function manifest(repo: string, tag: string): { config: { digest: string; size: number }; layers: Array<{ digest: string; size: number }> } {
   return JSON.parse(execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${REGISTRY}/${repo}:${tag}`], { env, encoding: 'utf8' }));
+}
+
+/**
+ * A one-function app (Python on the AWS base image, `app.handler` from `handler`, 512 MB, the host's
+ * architecture) synthesized into `root/cdk.out` with asset metadata, its image built; `extend` adds
+ * to its stack (an API in front of it). Returns the assembly directory.
+ */
+export function functionBenchApp(
+  root: string, stackName: string, handler: string, extend?: (stack: Stack, fn: LambdaContainerFunction) => void,
+): string {
+  const code = path.join(root, 'handler');
+  fs.mkdirSync(code, { recursive: true });
+  fs.writeFileSync(path.join(code, 'app.py'), handler);
+  const outdir = path.join(root, 'cdk.out');
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
+  const stack = new Stack(app, stackName);
+  const fn = new LambdaContainerFunction(stack, 'Fn', {
+    baseImage: BaseImage.python('3.13'),
+    code,
+    cmd: ['app.handler'],
+    memorySize: 512,
+    architecture: ARCH === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+  });
+  extend?.(stack, fn);
+  app.synth();
+  buildFunction(outdir, 'Fn', { engine: 'podman', quiet: true });
+  return outdir;
+}
+
+/** SAM reads the CDK template; for an image function it runs `<logical id, lower case>:latest`: tag the built image so. Returns the template. */
+export function samTemplate(assembly: string, stackName: string): string {
+  const fn = findFunction(assembly, 'Fn');
+  podman(['tag', localTag(fn.asset!), `${fn.logicalId.toLowerCase()}:latest`]);
+  return path.join(assembly, `${stackName}.template.json`);
 }

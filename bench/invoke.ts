@@ -13,12 +13,7 @@
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ARCH, env, OUT, podman } from './images';
-import { BaseImage, LambdaContainerFunction } from '../src';
-import { buildFunction, localTag } from '../src/cli/build';
-import { findFunction } from '../src/cli/cloud-assembly';
+import { ARCH, env, functionBenchApp, OUT, samTemplate } from './images';
 import { startFunction } from '../src/cli/invoke';
 
 const ROOT = path.join(OUT, 'invoke');
@@ -44,25 +39,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
 const ms = (n: number) => (n < 10 ? `${n.toFixed(1)} ms` : n < 10_000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`);
 const handlerMs = (body: string) => JSON.parse(body).handlerMs as number;
-
-function synthAndBuild(): string {
-  const code = path.join(ROOT, 'handler');
-  fs.mkdirSync(code, { recursive: true });
-  fs.writeFileSync(path.join(code, 'app.py'), HANDLER);
-  const outdir = path.join(ROOT, 'cdk.out');
-  fs.rmSync(outdir, { recursive: true, force: true });
-  const app = new App({ outdir, context: { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
-  new LambdaContainerFunction(new Stack(app, 'InvokeBench'), 'Fn', {
-    baseImage: BaseImage.python('3.13'),
-    code,
-    cmd: ['app.handler'],
-    memorySize: 512,
-    architecture: ARCH === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
-  });
-  app.synth();
-  buildFunction(outdir, 'Fn', { engine: 'podman', quiet: true });
-  return outdir;
-}
 
 async function oursCold(assembly: string) {
   const create: number[] = [];
@@ -110,13 +86,6 @@ async function oursWarm(assembly: string): Promise<number[]> {
   }
 }
 
-/** SAM reads the CDK template; for an image function it runs `<logical id, lower case>:latest`. */
-function samTemplate(assembly: string): string {
-  const fn = findFunction(assembly, 'Fn');
-  podman(['tag', localTag(fn.asset!), `${fn.logicalId.toLowerCase()}:latest`]);
-  return path.join(assembly, 'InvokeBench.template.json');
-}
-
 function samCold(template: string, eventFile: string): number {
   const walls: number[] = [];
   for (let i = 0; i < SAM_COLD_RUNS; i++) {
@@ -160,11 +129,11 @@ async function samWarm(template: string): Promise<{ overheads: number[]; first: 
 async function main() {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx projen compile\` first`);
   fs.mkdirSync(ROOT, { recursive: true });
-  const assembly = synthAndBuild();
+  const assembly = functionBenchApp(ROOT, 'InvokeBench', HANDLER);
   const cold = await oursCold(assembly);
   const cli = oursCliSeconds(assembly);
   const warm = await oursWarm(assembly);
-  const template = samTemplate(assembly);
+  const template = samTemplate(assembly, 'InvokeBench');
   const eventFile = path.join(ROOT, 'event.json');
   const sam = samCold(template, eventFile);
   const samW = await samWarm(template);

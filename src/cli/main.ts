@@ -154,16 +154,20 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
   return program;
 }
 
-interface InvokeCommandOptions {
+/** The options of every command that runs the functions' containers. */
+interface ContainerCommandOptions {
   readonly app: string;
-  readonly event?: string;
-  readonly invocationType: InvocationType;
   readonly envVars?: string;
   readonly endpointUrl?: string;
   readonly region?: string;
   readonly rie?: string;
   readonly network: ContainerNetwork;
   readonly build: boolean;
+}
+
+interface InvokeCommandOptions extends ContainerCommandOptions {
+  readonly event?: string;
+  readonly invocationType: InvocationType;
   readonly repeat: number;
   readonly json?: boolean;
 }
@@ -210,16 +214,9 @@ async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOptions): 
   }
 }
 
-interface LocalEndpointCommandOptions {
-  readonly app: string;
+interface LocalEndpointCommandOptions extends ContainerCommandOptions {
   readonly port: number;
   readonly maxContainers: number;
-  readonly envVars?: string;
-  readonly endpointUrl?: string;
-  readonly region?: string;
-  readonly rie?: string;
-  readonly network: ContainerNetwork;
-  readonly build: boolean;
   readonly watch?: boolean;
   readonly synthCommand?: string;
 }
