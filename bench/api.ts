@@ -15,8 +15,8 @@ import * as path from 'path';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { ARCH, env, functionBenchApp, OUT, samTemplate } from './images';
-import { LocalApiServer } from '../src/cli/start-api';
-import { LocalLambdaServer } from '../src/cli/start-lambda';
+import { LocalApiServer } from '../src/cli/apigw/server';
+import { LocalLambdaServer } from '../src/cli/local/lambda-server';
 
 const ROOT = path.join(OUT, 'api');
 const REQUESTS = Number(process.env.BENCH_API_REQUESTS ?? 300);

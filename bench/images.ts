@@ -11,8 +11,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { engineEnv, REGISTRY } from '../e2e/helpers';
 import { BaseImage, LambdaContainerFunction } from '../src';
-import { buildFunction, localTag } from '../src/cli/build';
-import { findFunction, readImageFunctions } from '../src/cli/cloud-assembly';
+import { buildFunction, localTag } from '../src/cli/local/image-build';
+import { findFunction, readImageFunctions } from '../src/cli/local/assembly';
 
 export const OUT = path.join(__dirname, 'out');
 export const env = engineEnv();

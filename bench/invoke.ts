@@ -14,7 +14,7 @@ import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ARCH, env, functionBenchApp, OUT, samTemplate } from './images';
-import { startFunction } from '../src/cli/invoke';
+import { startFunction } from '../src/cli/local/container';
 
 const ROOT = path.join(OUT, 'invoke');
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);

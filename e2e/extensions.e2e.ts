@@ -12,9 +12,9 @@ import AdmZip from 'adm-zip';
 import { Stack } from 'aws-cdk-lib';
 import { engine, engineEnv, HOST_ARCH, synth } from './helpers';
 import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, LayerImage, RuntimeInterfaceClient } from '../src';
-import { buildArguments, buildFunction, localTag } from '../src/cli/build';
-import { findFunction, readImageAssets } from '../src/cli/cloud-assembly';
-import { invokeFunction } from '../src/cli/invoke';
+import { buildArguments, buildFunction, localTag } from '../src/cli/local/image-build';
+import { findFunction, readImageAssets } from '../src/cli/local/assembly';
+import { invokeFunction } from '../src/cli/local/container';
 
 const env = engineEnv();
 Object.assign(process.env, env);

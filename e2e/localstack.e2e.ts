@@ -7,7 +7,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import { engineEnv, HOST_ARCH, png, synth } from './helpers';
 import { ExampleStack } from '../examples/app';
 import { generateEvent } from '../src/cli/events';
-import { invokeFunction } from '../src/cli/invoke';
+import { invokeFunction } from '../src/cli/local/container';
 
 const ENDPOINT = `http://127.0.0.1:${process.env.E2E_LOCALSTACK_PORT ?? 4566}`;
 const env = engineEnv();

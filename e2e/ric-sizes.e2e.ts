@@ -12,8 +12,8 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { E2E_DIR, engine, engineEnv, HOST_ARCH, REPO, synth } from './helpers';
 import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
-import { buildFunction } from '../src/cli/build';
-import { invokeFunction } from '../src/cli/invoke';
+import { buildFunction } from '../src/cli/local/image-build';
+import { invokeFunction } from '../src/cli/local/container';
 
 const env = engineEnv();
 Object.assign(process.env, env);

@@ -7,17 +7,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { buildFunction } from './build';
-import { findFunction, ImageFunction, readImageFunctions } from './cloud-assembly';
-import { envOverrides, readEnvVars } from './env-vars';
+import { buildFunction } from './local/image-build';
+import { findFunction, ImageFunction, readImageFunctions } from './local/assembly';
+import { envOverrides, readEnvVars } from './local/env-vars';
 import { CliError, EXIT_CODES, UsageError } from './errors';
 import { EVENT_KINDS, generateEvent } from './events';
-import { formatLayers, functionLayers } from './image-history';
-import { checkRequest, ContainerNetwork, containerEnvironment, formatTimings, functionErrorOf, InvocationType, runtimeFailure, startImageFunction } from './invoke';
-import { LocalApiServer } from './start-api';
-import { LocalLambdaServer } from './start-lambda';
-import { summarize } from './summary';
-import { watchAndSynth } from './watch';
+import { formatLayers, functionLayers } from './local/image-history';
+import { checkRequest, ContainerNetwork, containerEnvironment, formatTimings, functionErrorOf, InvocationType, runtimeFailure, startImageFunction } from './local/container';
+import { LocalApiServer } from './apigw/server';
+import { LocalLambdaServer } from './local/lambda-server';
+import { summarize } from './commands/summary';
+import { watchAndSynth } from './local/watch';
 
 /** Where the CLI writes: the result on `out`, logs, progress and errors on `err`. */
 export interface CliIo {

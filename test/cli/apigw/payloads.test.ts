@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { gatewayError, HttpRequest, httpResponse, requestEvent } from '../../src/cli/api-events';
-import { Api, ApiRoute } from '../../src/cli/api-routes';
-import { shape } from '../util';
+import { gatewayError, HttpRequest, httpResponse, requestEvent } from '../../../src/cli/apigw/payloads';
+import { Api, ApiRoute } from '../../../src/cli/apigw/routes';
+import { shape } from '../../util';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'events');
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'events');
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
 
 const api = (kind: Api['kind'], over: Partial<Api> = {}): Api => ({ kind, stack: 'S', logicalId: 'Http1234ABCD', stage: kind === 'rest-api' ? 'prod' : '$default', timeoutSeconds: 30, binaryMediaTypes: [], routes: [], skipped: [], ...over });

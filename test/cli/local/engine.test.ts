@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { engineRun, findEngine } from '../../src/cli/engine';
-import { tempTree } from '../util';
+import { engineRun, findEngine } from '../../../src/cli/local/engine';
+import { tempTree } from '../../util';
 
 /** A directory of stand-in engines: each a script that exits with the given status. */
 function engines(statuses: Record<string, number>): string {

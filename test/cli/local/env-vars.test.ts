@@ -1,8 +1,8 @@
 import * as path from 'path';
-import { ImageFunction } from '../../src/cli/cloud-assembly';
-import { envOverrides, readEnvVars } from '../../src/cli/env-vars';
-import { UsageError } from '../../src/cli/errors';
-import { tempTree } from '../util';
+import { ImageFunction } from '../../../src/cli/local/assembly';
+import { envOverrides, readEnvVars } from '../../../src/cli/local/env-vars';
+import { UsageError } from '../../../src/cli/errors';
+import { tempTree } from '../../util';
 
 const fn = {
   stack: 'S',

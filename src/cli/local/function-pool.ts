@@ -4,8 +4,8 @@
  * invocations get more containers up to a limit per function, and a container whose runtime died
  * is replaced.
  */
-import { ImageFunction } from './cloud-assembly';
-import { containerEnvironment, functionErrorOf, InvocationType, InvokeOptions, RunningFunction, runtimeFailure, startImageFunction } from './invoke';
+import { ImageFunction } from './assembly';
+import { containerEnvironment, functionErrorOf, InvocationType, InvokeOptions, RunningFunction, runtimeFailure, startImageFunction } from './container';
 
 /** What starts a function's container (the RIE under the engine; tests give a fake). */
 export type FunctionStarter = (fn: ImageFunction, options: InvokeOptions) => Promise<RunningFunction>;

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
-import { readImageFunctions } from './cloud-assembly';
+import { readImageFunctions } from '../local/assembly';
 
 export type PayloadFormat = '1.0' | '2.0';
 export type ApiKind = 'http-api' | 'rest-api' | 'function-url';

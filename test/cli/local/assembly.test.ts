@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { BaseImage, LambdaContainerFunction } from '../../src';
-import { describeDockerfile, findFunction, readImageFunctions } from '../../src/cli/cloud-assembly';
-import { newStack, synthesizedApp, tempTree } from '../util';
+import { BaseImage, LambdaContainerFunction } from '../../../src';
+import { describeDockerfile, findFunction, readImageFunctions } from '../../../src/cli/local/assembly';
+import { newStack, synthesizedApp, tempTree } from '../../util';
 
 describe('readImageFunctions', () => {
   test('joins each image function with its asset', () => {

@@ -1,5 +1,5 @@
-import { ApiRoute, matchRoute, readApis } from '../../src/cli/api-routes';
-import { synthesizedApiApp } from '../util';
+import { ApiRoute, matchRoute, readApis } from '../../../src/cli/apigw/routes';
+import { synthesizedApiApp } from '../../util';
 
 let assembly: string;
 beforeAll(() => { assembly = synthesizedApiApp(); });

@@ -1,6 +1,6 @@
 /** `cdk-lambda-container summary [cdk.out]`: what each container-image function is built from. */
 import * as path from 'path';
-import { describeDockerfile, ImageFunction, readImageFunctions } from './cloud-assembly';
+import { describeDockerfile, ImageFunction, readImageFunctions } from '../local/assembly';
 
 export function summarize(assemblyDir: string, cwd = process.cwd()): string {
   const functions = readImageFunctions(assemblyDir);

@@ -1,7 +1,7 @@
-import { findFunction } from '../../src/cli/cloud-assembly';
-import { FunctionPools, invocationLog } from '../../src/cli/function-pool';
-import { RunningFunction } from '../../src/cli/invoke';
-import { synthesizedApp } from '../util';
+import { findFunction } from '../../../src/cli/local/assembly';
+import { FunctionPools, invocationLog } from '../../../src/cli/local/function-pool';
+import { RunningFunction } from '../../../src/cli/local/container';
+import { synthesizedApp } from '../../util';
 
 let assembly: string;
 beforeAll(() => { assembly = synthesizedApp(); });

@@ -1,6 +1,6 @@
 /** `cdk-lambda-container build <function>`: builds a function's image exactly as cdk-assets would. */
 import { spawnSync } from 'child_process';
-import { findFunction, ImageAsset } from './cloud-assembly';
+import { findFunction, ImageAsset } from './assembly';
 import { findEngine } from './engine';
 
 /** The local tag cdk-assets gives an image asset before pushing it. */

@@ -4,7 +4,7 @@
  * URLs) and the HTTP response an answer becomes, with API Gateway's rules and error responses.
  */
 import * as crypto from 'crypto';
-import { Api, ApiRoute } from './api-routes';
+import { Api, ApiRoute } from './routes';
 
 /** A request as the local server read it. */
 export interface HttpRequest {

@@ -5,8 +5,8 @@
  * template declares are set; the others are reported, not silently dropped.
  */
 import * as fs from 'fs';
-import { ImageFunction } from './cloud-assembly';
-import { UsageError } from './errors';
+import { ImageFunction } from './assembly';
+import { UsageError } from '../errors';
 
 /** The file's content: function key (or `Parameters`) → variable → value. */
 export type EnvVarsFile = Record<string, Record<string, string>>;

@@ -1,8 +1,8 @@
 import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk/client-lambda';
-import { ImageFunction } from '../../src/cli/cloud-assembly';
-import { InvokeOptions, RunningFunction } from '../../src/cli/invoke';
-import { functionNameOf, LocalLambdaServer } from '../../src/cli/start-lambda';
-import { synthesizedApp } from '../util';
+import { ImageFunction } from '../../../src/cli/local/assembly';
+import { InvokeOptions, RunningFunction } from '../../../src/cli/local/container';
+import { functionNameOf, LocalLambdaServer } from '../../../src/cli/local/lambda-server';
+import { synthesizedApp } from '../../util';
 
 /** A fake container: answers {fn, event, n} after `delayMs`, or what `answer` says; records what happened. */
 class Fakes {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { watchAndSynth } from '../../src/cli/watch';
-import { tempTree } from '../util';
+import { watchAndSynth } from '../../../src/cli/local/watch';
+import { tempTree } from '../../util';
 
 const waitFor = async (check: () => boolean, ms = 5000) => {
   const deadline = Date.now() + ms;

@@ -8,11 +8,11 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
-import { buildFunction, localTag } from './build';
-import { findFunction, ImageFunction } from './cloud-assembly';
+import { buildFunction, localTag } from './image-build';
+import { findFunction, ImageFunction } from './assembly';
 import { engineRun, engineSpawn, findEngine } from './engine';
-import { CliError, EXIT_CODES } from './errors';
-import { LIMITS } from '../private/limits';
+import { CliError, EXIT_CODES } from '../errors';
+import { LIMITS } from '../../private/limits';
 
 export type InvocationType = 'RequestResponse' | 'Event';
 

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { BaseImage, FunctionImage, LambdaContainerFunction } from '../../src';
-import { buildArguments, buildFunction, localTag } from '../../src/cli/build';
-import { newStack, PY_CODE, tempTree } from '../util';
+import { BaseImage, FunctionImage, LambdaContainerFunction } from '../../../src';
+import { buildArguments, buildFunction, localTag } from '../../../src/cli/local/image-build';
+import { newStack, PY_CODE, tempTree } from '../../util';
 
 const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final', destinations: [] };
 

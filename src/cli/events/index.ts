@@ -15,7 +15,7 @@
  */
 import * as crypto from 'crypto';
 import * as zlib from 'zlib';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export interface EventOptionInfo {
   /** Flag name without dashes, kebab-case: 'bucket', 'detail-type'. */

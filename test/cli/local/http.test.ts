@@ -1,6 +1,6 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { readBody } from '../../src/cli/local-http';
+import { readBody } from '../../../src/cli/local/http';
 
 test('readBody reads the whole body of a request, however it is chunked', async () => {
   const server = http.createServer(async (req, res) => res.end(String((await readBody(req)).length)));

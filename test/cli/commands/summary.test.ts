@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../src';
-import { summarize } from '../../src/cli/summary';
-import { newStack, synthesizedApp, tempTree, telemetryDir, TODAY } from '../util';
+import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../../src';
+import { summarize } from '../../../src/cli/commands/summary';
+import { newStack, synthesizedApp, tempTree, telemetryDir, TODAY } from '../../util';
 
 describe('summary', () => {
   test('prints source, architecture, ImageConfig, Dockerfile and asset hash per function', () => {

@@ -7,11 +7,11 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { findFunction, ImageFunction } from './cloud-assembly';
-import { CliError } from './errors';
+import { findFunction, ImageFunction } from './assembly';
+import { CliError } from '../errors';
 import { FunctionPools, FunctionPoolsOptions } from './function-pool';
-import { checkRequest, InvalidRequestContentError, InvocationType, RequestEntityTooLargeError } from './invoke';
-import { readBody } from './local-http';
+import { checkRequest, InvalidRequestContentError, InvocationType, RequestEntityTooLargeError } from './container';
+import { readBody } from './http';
 
 export interface LocalLambdaOptions extends FunctionPoolsOptions {
   /** Port on 127.0.0.1; 0 picks a free one. @default 3001 */

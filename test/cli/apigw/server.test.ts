@@ -1,7 +1,7 @@
-import { ImageFunction } from '../../src/cli/cloud-assembly';
-import { InvokeOptions, RunningFunction } from '../../src/cli/invoke';
-import { LocalApiServer, ServedApi } from '../../src/cli/start-api';
-import { synthesizedApiApp } from '../util';
+import { ImageFunction } from '../../../src/cli/local/assembly';
+import { InvokeOptions, RunningFunction } from '../../../src/cli/local/container';
+import { LocalApiServer, ServedApi } from '../../../src/cli/apigw/server';
+import { synthesizedApiApp } from '../../util';
 
 /** Containers whose handler answers `answer(event)` after `delayMs`; the events they got are kept. */
 function fakes(answer: (event: any) => unknown, delayMs = 0) {

@@ -5,10 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildFunction, localTag } from './build';
-import { findFunction } from './cloud-assembly';
+import { buildFunction, localTag } from './image-build';
+import { findFunction } from './assembly';
 import { engineRun, findEngine } from './engine';
-import { parseDockerfile } from '../dockerfile/parse';
+import { parseDockerfile } from '../../dockerfile/parse';
 
 /** One entry of an image's history, oldest first. */
 export interface HistoryEntry {

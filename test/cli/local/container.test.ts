@@ -1,6 +1,6 @@
-import { ImageFunction } from '../../src/cli/cloud-assembly';
-import { EXIT_CODES } from '../../src/cli/errors';
-import { checkPayload, checkRequest, containerEnvironment, endpointForContainer, findRie, formatTimings, functionErrorOf, hostAccess, InvalidRequestContentError, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../../src/cli/invoke';
+import { ImageFunction } from '../../../src/cli/local/assembly';
+import { EXIT_CODES } from '../../../src/cli/errors';
+import { checkPayload, checkRequest, containerEnvironment, endpointForContainer, findRie, formatTimings, functionErrorOf, hostAccess, InvalidRequestContentError, processArgv, RequestEntityTooLargeError, runtimeFailure } from '../../../src/cli/local/container';
 
 const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final', destinations: [] };
 const fn = (over: Partial<ImageFunction> = {}): ImageFunction => ({

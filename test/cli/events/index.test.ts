@@ -2,12 +2,12 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { UsageError } from '../../src/cli/errors';
-import { EVENT_KINDS, EventOptionValues, generateEvent } from '../../src/cli/events';
-import { shape } from '../util';
+import { UsageError } from '../../../src/cli/errors';
+import { EVENT_KINDS, EventOptionValues, generateEvent } from '../../../src/cli/events';
+import { shape } from '../../util';
 
 const TIME = '2026-11-22T09:30:00.000Z';
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'events');
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'events');
 
 /** A generated event, reproducible (time fixed), as JSON would carry it. */
 function event(kind: string, options: EventOptionValues = {}): any {

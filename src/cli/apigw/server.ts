@@ -6,12 +6,12 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { gatewayError, HttpResponse, httpResponse, requestEvent } from './api-events';
-import { Api, matchRoute, readApis } from './api-routes';
-import { findFunction } from './cloud-assembly';
-import { FunctionPools, FunctionPoolsOptions } from './function-pool';
-import { readBody } from './local-http';
-import { LIMITS } from '../private/limits';
+import { gatewayError, HttpResponse, httpResponse, requestEvent } from './payloads';
+import { Api, matchRoute, readApis } from './routes';
+import { findFunction } from '../local/assembly';
+import { FunctionPools, FunctionPoolsOptions } from '../local/function-pool';
+import { readBody } from '../local/http';
+import { LIMITS } from '../../private/limits';
 
 /** API Gateway's payload limit (requests over it never reach the function). */
 export const API_PAYLOAD_MAX_BYTES = 10 * 1024 * 1024;
