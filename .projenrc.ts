@@ -41,8 +41,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: { moduleName: 'example.invalid/cdk-lambda-container-go' },
 
   // Bundled: adm-zip reads existing Lambda layer .zip files at synth (ExtensionImageLayer.fromLayerAsset);
-  // commander parses the CLI's command line (per-command help and options, --version; no dependencies).
-  bundledDeps: ['adm-zip@^0.6.1', 'commander@^14.0.3'],
+  // commander parses the CLI's command line (per-command help and options, --version; no dependencies);
+  // the AWS SDK's default credential chain gives local functions the credentials SAM would (profiles,
+  // SSO, env, container and instance providers).
+  bundledDeps: ['adm-zip@^0.6.1', 'commander@^14.0.3', '@aws-sdk/credential-provider-node@^3.972.99'],
   devDeps: [
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
@@ -58,6 +60,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-assets@4.7.3',
     // Property-based tests (the shared repository's lifecycle never expires an image in use).
     'fast-check@4.11.0',
+    // The shapes of the events the CLI builds (generate-event, start-api), types only.
+    '@types/aws-lambda@8.10.164',
   ],
 
   jestOptions: {

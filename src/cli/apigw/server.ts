@@ -6,7 +6,8 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { gatewayError, HttpResponse, httpResponse, requestEvent } from './payloads';
+import { requestEvent } from './payloads';
+import { gatewayError, HttpResponse, httpResponse } from './responses';
 import { Api, matchRoute, readApis } from './routes';
 import { findFunction } from '../local/assembly';
 import { FunctionPools, FunctionPoolsOptions } from '../local/function-pool';

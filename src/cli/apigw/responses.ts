@@ -1,0 +1,68 @@
+/**
+ * API Gateway's answers: its own errors (404, 413, 502, 504 with their `message` bodies) and the
+ * HTTP response a function's answer becomes (payload 1.0 or 2.0 rules).
+ */
+import { Api, ApiRoute } from './routes';
+
+/** A response to write. */
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: Buffer;
+}
+
+/** API Gateway's own answers (its `message` bodies), per kind of front door. */
+export function gatewayError(api: Pick<Api, 'kind'>, status: 404 | 413 | 502 | 504): HttpResponse {
+  const messages: Record<number, string> = {
+    404: 'Not Found',
+    413: 'Request Entity Too Large',
+    502: api.kind === 'rest-api' ? 'Internal server error' : 'Internal Server Error',
+    504: 'Endpoint request timed out',
+  };
+  return {
+    statusCode: status,
+    headers: [['content-type', 'application/json'], ['x-amzn-errortype', status === 502 ? 'InternalServerErrorException' : 'GatewayError']],
+    body: Buffer.from(JSON.stringify({ message: messages[status] })),
+  };
+}
+
+/**
+ * The HTTP response an answer becomes. Payload 2.0 infers one from anything that is not an object
+ * with `statusCode` (200, the JSON as body); payload 1.0 must answer `{statusCode, headers?,
+ * multiValueHeaders?, body?, isBase64Encoded?}`, else API Gateway answers 502. A function error
+ * is a 502 too.
+ */
+export function httpResponse(api: Api, route: ApiRoute, payload: string, functionError: string | undefined): HttpResponse {
+  if (functionError) return gatewayError(api, 502);
+  let answer: unknown;
+  try {
+    answer = JSON.parse(payload);
+  } catch {
+    return gatewayError(api, 502);
+  }
+  const isObject = typeof answer === 'object' && answer !== null && !Array.isArray(answer);
+  const structured = isObject && 'statusCode' in (answer as object);
+  if (!structured) {
+    if (route.payloadFormat === '1.0') return gatewayError(api, 502);
+    const body = typeof answer === 'string' ? answer : JSON.stringify(answer);
+    return { statusCode: 200, headers: [['content-type', 'application/json']], body: Buffer.from(body) };
+  }
+  const a = answer as Record<string, unknown>;
+  const status = Number(a.statusCode);
+  if (!Number.isInteger(status) || status < 100 || status > 599) return gatewayError(api, 502);
+  if (a.body !== undefined && a.body !== null && typeof a.body !== 'string') {
+    if (route.payloadFormat === '1.0') return gatewayError(api, 502);
+  }
+  const headers: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries((a.headers as Record<string, unknown>) ?? {})) headers.push([k, String(v)]);
+  for (const [k, vs] of Object.entries((a.multiValueHeaders as Record<string, unknown[]>) ?? {})) {
+    for (const v of Array.isArray(vs) ? vs : [vs]) {
+      const known = headers.some(([hk, hv]) => hk.toLowerCase() === k.toLowerCase() && hv === String(v));
+      if (!known) headers.push([k, String(v)]);
+    }
+  }
+  if (route.payloadFormat === '2.0') for (const cookie of (a.cookies as unknown[]) ?? []) headers.push(['set-cookie', String(cookie)]);
+  const raw = a.body === undefined || a.body === null ? '' : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
+  const body = a.isBase64Encoded === true ? Buffer.from(raw, 'base64') : Buffer.from(raw);
+  return { statusCode: status, headers, body };
+}
