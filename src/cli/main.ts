@@ -7,17 +7,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { buildFunction } from './local/image-build';
-import { findFunction, ImageFunction, readImageFunctions } from './local/assembly';
-import { envOverrides, readEnvVars } from './local/env-vars';
-import { CliError, EXIT_CODES, UsageError } from './errors';
-import { EVENT_KINDS, generateEvent } from './events';
-import { formatLayers, functionLayers } from './local/image-history';
-import { checkRequest, ContainerNetwork, containerEnvironment, formatTimings, functionErrorOf, InvocationType, runtimeFailure, startImageFunction } from './local/container';
-import { LocalApiServer } from './apigw/server';
-import { LocalLambdaServer } from './local/lambda-server';
+import { invokeCommand, InvokeCommandOptions } from './commands/invoke';
+import { LocalEndpointCommandOptions, startApiCommand, startLambdaCommand } from './commands/local-endpoint';
 import { summarize } from './commands/summary';
-import { watchAndSynth } from './local/watch';
+import { CliError, EXIT_CODES } from './errors';
+import { EVENT_KINDS, generateEvent } from './events';
+import { readImageFunctions } from './local/assembly';
+import { buildFunction } from './local/image-build';
+import { formatLayers, functionLayers } from './local/image-history';
+import { guardOutput, writeStderr, writeStdout } from './output';
 
 /** Where the CLI writes: the result on `out`, logs, progress and errors on `err`. */
 export interface CliIo {
@@ -25,7 +23,7 @@ export interface CliIo {
   err(text: string): void;
 }
 
-const PROCESS_IO: CliIo = { out: t => process.stdout.write(t), err: t => process.stderr.write(t) };
+const PROCESS_IO: CliIo = { out: writeStdout, err: writeStderr };
 
 const FUNCTION_ARGUMENT = 'a construct path (Stack/Fn), its last part (Fn) or a logical ID';
 
@@ -64,6 +62,15 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .exitOverride();
   const appOption = () => new Option('--app <dir>', 'the cloud assembly').default('cdk.out');
   const jsonOption = () => new Option('--json', 'print the result as JSON');
+  /** The options of every command that runs containers, declared once (help text per command where it differs). */
+  const containerOptions = (cmd: Command, plural: boolean) => cmd
+    .option('--env-vars <file>', 'environment values per function, in SAM\'s format: {"Fn": {"VAR": "value"}, "Parameters": {...}}')
+    .option('--endpoint-url <url>', `passed to the function${plural ? 's' : ''} as AWS_ENDPOINT_URL (LocalStack, moto)`)
+    .option('--region <region>', `AWS_REGION of the function${plural ? 's' : ''} (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)`)
+    .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one (default: CDK_LAMBDA_CONTAINER_RIE, PATH)')
+    .addOption(networkOption())
+    .option('--no-credentials', 'pass no AWS credentials (default: the AWS SDK\'s chain — env, profile, SSO, container, instance — and placeholder keys when none resolve)')
+    .option('--no-build', `run the image${plural ? 's' : ''} as last built`);
   const networkOption = () => new Option('--network <mode>', 'publish: the emulator\'s port on 127.0.0.1, the host\'s 127.0.0.1 reachable from the function (any engine, Docker Desktop and Finch too); host: the host\'s network (Linux only)')
     .choices(['publish', 'host']).default('publish');
 
@@ -81,39 +88,27 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .description('build the function\'s image as cdk-assets would (engine: CDK_DOCKER, else docker, finch or podman)')
     .argument('<function>', FUNCTION_ARGUMENT)
     .addOption(appOption())
-    .action((name: string, o: { app: string }) => {
-      const result = buildFunction(o.app, name);
+    .action(async (name: string, o: { app: string }) => {
+      const result = await buildFunction(o.app, name);
       io.err(`cdk-lambda-container: built ${result.tag} with ${result.engine} in ${result.seconds.toFixed(1)} s\n`);
     });
 
-  program.command('invoke')
+  containerOptions(program.command('invoke')
     .description('run the function\'s image under the Runtime Interface Emulator with its ImageConfig, environment, memory and timeout, and send it an event')
     .argument('<function>', FUNCTION_ARGUMENT)
     .addOption(appOption())
     .option('-e, --event <file>', 'the event: a JSON file, or - for stdin (default: {})')
-    .addOption(new Option('--invocation-type <type>', 'RequestResponse waits for the answer; Event answers 202 (1 MB payload limit)').choices(['RequestResponse', 'Event']).default('RequestResponse'))
-    .option('--env-vars <file>', 'environment values per function, in SAM\'s format: {"Fn": {"VAR": "value"}, "Parameters": {...}}')
-    .option('--endpoint-url <url>', 'passed to the function as AWS_ENDPOINT_URL (LocalStack, moto)')
-    .option('--region <region>', 'AWS_REGION of the function (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)')
-    .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one (default: CDK_LAMBDA_CONTAINER_RIE, PATH)')
-    .addOption(networkOption())
-    .option('--no-build', 'run the image as last built')
+    .addOption(new Option('--invocation-type <type>', 'RequestResponse waits for the answer; Event answers 202 (1 MB payload limit)').choices(['RequestResponse', 'Event']).default('RequestResponse')), false)
     .option('--repeat <n>', 'send the event n times to one container (the first cold, the others warm) and print the timings', wholeNumber, 1)
     .addOption(jsonOption())
     .action(async (name: string, o: InvokeCommandOptions) => exit(await invokeCommand(io, name, o)));
 
   /** start-lambda and start-api: the options of a local endpoint in front of the functions' containers. */
-  const endpointCommand = (name: string, description: string, defaultPort: number, portHelp: string) => program.command(name)
+  const endpointCommand = (name: string, description: string, defaultPort: number, portHelp: string) => containerOptions(program.command(name)
     .description(description)
     .addOption(appOption())
     .option('-p, --port <port>', portHelp, port, defaultPort)
-    .option('--max-containers <n>', 'containers per function at most (concurrent requests beyond wait)', wholeNumber, 4)
-    .option('--env-vars <file>', 'environment values per function, in SAM\'s format')
-    .option('--endpoint-url <url>', 'passed to the functions as AWS_ENDPOINT_URL (LocalStack, moto)')
-    .option('--region <region>', 'AWS_REGION of the functions')
-    .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one')
-    .addOption(networkOption())
-    .option('--no-build', 'run the images as last built')
+    .option('--max-containers <n>', 'containers per function at most (concurrent requests beyond wait)', wholeNumber, 4), true)
     .option('--watch', 'synthesize the app again when a source file under the current directory changes; changed images are rebuilt on their next request')
     .option('--synth-command <command>', 'what --watch runs (default: npx cdk synth --quiet --output <app>)');
   endpointCommand('start-lambda',
@@ -131,8 +126,8 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .addOption(appOption())
     .option('--no-build', 'describe the image as last built')
     .addOption(jsonOption())
-    .action((name: string, o: { app: string; build: boolean; json?: boolean }) => {
-      const { title, rows } = functionLayers(o.app, name, { build: o.build, buildProgress: true });
+    .action(async (name: string, o: { app: string; build: boolean; json?: boolean }) => {
+      const { title, rows } = await functionLayers(o.app, name, { build: o.build, buildProgress: true });
       io.out(`${o.json ? JSON.stringify({ image: title, layers: rows }, undefined, 2) : formatLayers(title, rows)}\n`);
     });
 
@@ -154,143 +149,10 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
   return program;
 }
 
-/** The options of every command that runs the functions' containers. */
-interface ContainerCommandOptions {
-  readonly app: string;
-  readonly envVars?: string;
-  readonly endpointUrl?: string;
-  readonly region?: string;
-  readonly rie?: string;
-  readonly network: ContainerNetwork;
-  readonly build: boolean;
-}
-
-interface InvokeCommandOptions extends ContainerCommandOptions {
-  readonly event?: string;
-  readonly invocationType: InvocationType;
-  readonly repeat: number;
-  readonly json?: boolean;
-}
-
-async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOptions): Promise<number> {
-  // Everything Lambda or the command line would refuse is refused before a container starts.
-  const event = readEvent(o.event);
-  checkRequest(event, o.invocationType);
-  const fn = findFunction(o.app, name);
-  const overrides = o.envVars ? envOverrides(readEnvVars(o.envVars), fn) : { set: {}, ignored: [] };
-  const options = {
-    endpointUrl: o.endpointUrl, rie: o.rie, network: o.network, build: o.build, buildProgress: true, region: o.region, environment: overrides.set,
-  };
-  for (const ignored of overrides.ignored) {
-    io.err(`cdk-lambda-container: warning: --env-vars sets ${ignored}, which ${fn.path} does not declare: not set (as in SAM, only the template's variables are overridden)\n`);
-  }
-  for (const skipped of containerEnvironment(fn, options).skipped) {
-    io.err(`cdk-lambda-container: warning: ${fn.path}'s ${skipped} is ${JSON.stringify(fn.environment[skipped])}, known only after deployment: not set. Give it a value with --env-vars.\n`);
-  }
-  const running = await startImageFunction(o.app, fn, options);
-  try {
-    const results = [];
-    for (let i = 0; i < o.repeat; i++) {
-      results.push(await running.invoke(event, o.invocationType));
-    }
-    const logs = await running.logs(o.repeat);
-    const last = results[results.length - 1];
-    // The RIE answers an empty body when the runtime died; Lambda answers an error object.
-    const failure = o.invocationType === 'RequestResponse' && results.some(r => r.body === '') ? runtimeFailure(logs) : undefined;
-    const functionError = failure ? 'Unhandled' : results.map(functionErrorOf).find(Boolean);
-    const payload = failure ? JSON.stringify(failure) : last.body;
-    const timings = formatTimings(running, results);
-    if (o.json) {
-      io.out(`${JSON.stringify({ statusCode: last.statusCode, functionError, payload, logs, timings }, undefined, 2)}\n`);
-    } else {
-      io.err(logs);
-      io.out(`${payload}\n`);
-      io.err(`${timings}\n`);
-    }
-    if (functionError) return EXIT_CODES.functionError;
-    return results.every(r => r.statusCode < 300) ? EXIT_CODES.ok : EXIT_CODES.failure;
-  } finally {
-    running.stop();
-  }
-}
-
-interface LocalEndpointCommandOptions extends ContainerCommandOptions {
-  readonly port: number;
-  readonly maxContainers: number;
-  readonly watch?: boolean;
-  readonly synthCommand?: string;
-}
-
-async function startLambdaCommand(io: CliIo, o: LocalEndpointCommandOptions): Promise<number> {
-  const functions = readImageFunctions(o.app);
-  const server = new LocalLambdaServer(o.app, { ...localEndpointOptions(io, o), port: o.port });
-  const url = await server.start();
-  io.err(`cdk-lambda-container: Lambda's Invoke API on ${url} for ${functions.map(f => `${f.path} (${f.logicalId})`).join(', ')}\n`
-    + `  aws lambda invoke --endpoint-url ${url} --function-name ${functions[0]?.path.split('/').pop() ?? '<function>'} out.json; Ctrl-C stops it and its containers\n`);
-  await untilStopped(io, o);
-  await server.stop();
-  return EXIT_CODES.ok;
-}
-
-async function startApiCommand(io: CliIo, o: LocalEndpointCommandOptions): Promise<number> {
-  const server = new LocalApiServer(o.app, { ...localEndpointOptions(io, o), port: o.port });
-  const served = await server.start();
-  if (served.length === 0) {
-    await server.stop();
-    throw new UsageError(`${o.app} has no API Gateway HTTP API, REST API or function URL in front of a container-image function.`);
-  }
-  for (const { api, url } of served) {
-    io.err(`cdk-lambda-container: ${api.kind} ${api.stack}/${api.logicalId} (stage ${api.stage}) on ${url}\n`);
-    for (const route of api.routes) io.err(`  ${route.path === '$default' ? '$default' : `${route.method} ${route.path}`} -> ${route.functionPath} (payload ${route.payloadFormat})\n`);
-    for (const skipped of api.skipped) io.err(`  not served: ${skipped}\n`);
-  }
-  io.err('Ctrl-C stops it and its containers\n');
-  await untilStopped(io, o);
-  await server.stop();
-  return EXIT_CODES.ok;
-}
-
-/** What the local endpoints take from the command line. */
-function localEndpointOptions(io: CliIo, o: LocalEndpointCommandOptions) {
-  const envVars = o.envVars ? readEnvVars(o.envVars) : undefined;
-  return {
-    maxContainersPerFunction: o.maxContainers,
-    endpointUrl: o.endpointUrl,
-    region: o.region,
-    rie: o.rie,
-    network: o.network,
-    build: o.build,
-    buildProgress: true,
-    environmentFor: (fn: ImageFunction) => (envVars ? envOverrides(envVars, fn).set : {}),
-    log: (line: string) => io.err(`${line}\n`),
-  };
-}
-
-/** Until Ctrl-C (or SIGTERM); with `--watch`, the app is synthesized again on source changes meanwhile. */
-async function untilStopped(io: CliIo, o: LocalEndpointCommandOptions): Promise<void> {
-  const stopWatching = o.watch
-    ? watchAndSynth({ directory: process.cwd(), synthCommand: o.synthCommand ?? `npx cdk synth --quiet --output ${JSON.stringify(o.app)}`, log: line => io.err(`${line}\n`) })
-    : undefined;
-  await new Promise<void>(resolve => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  stopWatching?.();
-}
-
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`a port number (0 to 65535), not "${value}".`);
   return n;
-}
-
-function readEvent(file: string | undefined): Buffer {
-  if (file === undefined) return Buffer.from('{}');
-  try {
-    return file === '-' ? fs.readFileSync(0) : fs.readFileSync(file);
-  } catch (e) {
-    throw new UsageError(`--event ${file}: ${(e as Error).message}`);
-  }
 }
 
 function wholeNumber(value: string): number {
@@ -308,5 +170,6 @@ function packageVersion(): string {
 }
 
 if (require.main === module) {
+  guardOutput();
   void main(process.argv.slice(2)).then(code => { process.exitCode = code; });
 }

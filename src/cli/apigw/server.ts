@@ -5,14 +5,13 @@
  * own answers (404, 413, 502 for a malformed answer or a function error, 504 at the timeout).
  */
 import * as http from 'http';
-import { AddressInfo } from 'net';
 import { requestEvent } from './payloads';
 import { gatewayError, HttpResponse, httpResponse } from './responses';
 import { Api, matchRoute, readApis } from './routes';
+import { LIMITS } from '../../private/limits';
 import { findFunction } from '../local/assembly';
 import { FunctionPools, FunctionPoolsOptions } from '../local/function-pool';
-import { readBody } from '../local/http';
-import { LIMITS } from '../../private/limits';
+import { BodyTooLargeError, close, listen, readBody } from '../local/http';
 
 /** API Gateway's payload limit (requests over it never reach the function). */
 export const API_PAYLOAD_MAX_BYTES = 10 * 1024 * 1024;
@@ -36,31 +35,59 @@ export class LocalApiServer {
     this.pools = new FunctionPools(assemblyDir, options);
   }
 
-  /** Starts serving every API of the assembly that has routes to a container-image function. */
+  /**
+   * Starts serving every API of the assembly that has routes to a container-image function. When
+   * one port cannot be had, the servers already listening are closed and the error says which port.
+   */
   public async start(): Promise<ServedApi[]> {
     const apis = readApis(this.assemblyDir).filter(api => api.routes.length > 0);
     const served: ServedApi[] = [];
-    for (const [i, api] of apis.entries()) {
-      const server = http.createServer((req, res) => {
-        this.handle(api, req).then(r => write(res, r), e => {
-          this.options.log?.(`${api.logicalId}: ${(e as Error).message}`);
-          write(res, gatewayError(api, 502));
-        });
-      });
-      this.servers.push(server);
-      const port = this.options.port === 0 ? 0 : (this.options.port ?? 3000) + i;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => resolve());
-      });
-      served.push({ api, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    try {
+      for (const [i, api] of apis.entries()) {
+        const server = http.createServer((req, res) => { void this.serve(api, req, res); });
+        this.servers.push(server);
+        const port = this.options.port === 0 ? 0 : (this.options.port ?? 3000) + i;
+        served.push({ api, url: `http://127.0.0.1:${await listen(server, port, `start-api (${api.kind} ${api.stack}/${api.logicalId})`)}` });
+      }
+    } catch (e) {
+      await this.stop();
+      throw e;
     }
     return served;
   }
 
   public async stop(): Promise<void> {
-    this.pools.stopAll();
-    await Promise.all(this.servers.splice(0).map(s => new Promise<void>(resolve => s.close(() => resolve()))));
+    await Promise.all([this.pools.stopAll(), ...this.servers.splice(0).map(close)]);
+  }
+
+  /**
+   * One request, answered whatever happens: a failure of ours or the function's is API Gateway's
+   * 502, an answer that cannot be written (see `write`) too; nothing escapes as an unhandled rejection.
+   */
+  private async serve(api: Api, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let response: HttpResponse;
+    try {
+      response = await this.handle(api, req);
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) {
+        response = gatewayError(api, 413);
+        res.setHeader('connection', 'close'); // do not read the rest of a body refused
+      } else {
+        this.options.log?.(`${api.logicalId}: ${(e as Error).message}`);
+        response = gatewayError(api, 502);
+      }
+    }
+    try {
+      write(res, response);
+    } catch (e) {
+      this.options.log?.(`${api.logicalId}: the function's answer cannot be sent as HTTP (${(e as Error).message}): 502`);
+      if (!res.headersSent) {
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        write(res, gatewayError(api, 502));
+      } else {
+        res.destroy();
+      }
+    }
   }
 
   /** Containers running per function. */
@@ -69,11 +96,16 @@ export class LocalApiServer {
   }
 
   private async handle(api: Api, req: http.IncomingMessage): Promise<HttpResponse> {
-    const body = await readBody(req);
-    if (body.length > API_PAYLOAD_MAX_BYTES) return gatewayError(api, 413);
+    const body = await readBody(req, API_PAYLOAD_MAX_BYTES);
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
-    const match = matchRoute(api.routes, method, url.split('?')[0]);
+    let match: ReturnType<typeof matchRoute>;
+    try {
+      match = matchRoute(api.routes, method, url.split('?')[0]);
+    } catch (e) {
+      if (e instanceof URIError) return gatewayError(api, 400); // a malformed %-encoding in a path parameter
+      throw e;
+    }
     if (!match) return gatewayError(api, 404);
     const headers: Array<[string, string]> = [];
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
@@ -94,10 +126,12 @@ export class LocalApiServer {
   }
 }
 
+/** Writes a response; its headers were checked by `httpResponse`, and Node checks them again (throws). */
 function write(res: http.ServerResponse, response: HttpResponse): void {
   res.statusCode = response.statusCode;
+  // One name in any case is one header: values of `Set-Cookie` and `set-cookie` are all kept.
   const grouped = new Map<string, string[]>();
-  for (const [k, v] of response.headers) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  for (const [k, v] of response.headers) grouped.set(k.toLowerCase(), [...(grouped.get(k.toLowerCase()) ?? []), v]);
   for (const [k, vs] of grouped) res.setHeader(k, vs.length === 1 ? vs[0] : vs);
   res.end(response.body);
 }

@@ -7,9 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
-import { UsageError } from '../errors';
 import { parseDockerfile } from '../../dockerfile/parse';
 import { DEPENDENCIES_COMMENT_PREFIX, GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../../private/image-recipe';
+import { UsageError } from '../errors';
 
 /** A container-image function found in a cloud assembly. */
 export interface ImageFunction {

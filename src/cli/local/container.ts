@@ -1,23 +1,27 @@
 /**
- * `cdk-lambda-container invoke <function> --event <file|->`: runs the function's image under the
- * Runtime Interface Emulator with the function's ImageConfig, environment, memory and timeout
- * from the template, posts one event, and returns the response and the logs (with RIE's REPORT).
+ * One function's container under the Runtime Interface Emulator: built (unless `build: false`),
+ * created with the function's ImageConfig, environment, memory (the container's memory limit) and
+ * timeout, labelled as this process's and registered before it exists (containers.ts removes it on
+ * every exit path), its output followed line by line (logs.ts), and answering invocations until
+ * stopped. Values reach the engine in a 0600 env file removed right after `create` (or its own
+ * environment), never its command line. `invokeFunction` is the one-shot API the e2e suite uses.
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
-import { buildFunction, localTag } from './image-build';
-import { findFunction, ImageFunction } from './assembly';
+import { ImageFunction, findFunction } from './assembly';
+import { OWNED, ownerLabels } from './containers';
+import { credentialVariables, CredentialVariables } from './credentials';
 import { engineRun, engineSpawn, findEngine } from './engine';
-import { CliError, EXIT_CODES } from '../errors';
-import { LIMITS } from '../../private/limits';
-
-export type InvocationType = 'RequestResponse' | 'Event';
+import { buildFunction, localTag } from './image-build';
+import { checkRequest, EmulatorAnswer, InvocationType, lambdaAnswer } from './lambda-semantics';
+import { followLogs, functionLog, LineLog, LogLine } from './logs';
+import { CliError } from '../errors';
 
 export interface InvokeOptions {
-  readonly invocationType?: InvocationType;
   /** Passed to the function as AWS_ENDPOINT_URL (LocalStack, moto…). */
   readonly endpointUrl?: string;
   readonly engine?: string;
@@ -38,6 +42,15 @@ export interface InvokeOptions {
    * (Linux engines only). @default 'publish'
    */
   readonly network?: ContainerNetwork;
+  /**
+   * The function's AWS credentials: the SDK's default chain (placeholders when none resolve), or
+   * none. A fixed set (tests, benchmarks) is taken as given. @default 'chain'
+   */
+  readonly credentials?: 'chain' | 'none' | CredentialVariables;
+  /** Each line of the container's output as it comes (stdout and stderr, whole lines). @default - kept only */
+  readonly onLog?: (line: LogLine) => void;
+  /** Where a warning goes (each one said once per process). @default - nowhere */
+  readonly warn?: (message: string) => void;
 }
 
 export type ContainerNetwork = 'publish' | 'host';
@@ -66,28 +79,30 @@ export function endpointForContainer(url: string, hostAlias: string): string {
   return url.replace(/^(\w+:\/\/)(127\.0\.0\.1|localhost|\[::1\])(?=[:/]|$)/, `$1${hostAlias}`);
 }
 
+
 export interface InvokeResult {
   readonly statusCode: number;
+  /** Lambda's payload: the function's answer, or Lambda's error object when its runtime failed. */
   readonly body: string;
+  /** The invocation's log (START … REPORT, the function's output). */
   readonly logs: string;
   /** Container start (after it was created) to the first response, in milliseconds. */
   readonly coldStartMs: number;
   /** Creating the container (the storage driver's copy of the image), in milliseconds. */
   readonly createMs: number;
-  /** Lambda's `X-Amz-Function-Error` (the handler failed, or the runtime never answered: `body` is then Lambda's error object). */
+  /** Lambda's `X-Amz-Function-Error` (the handler failed, timed out, or the runtime died). */
   readonly functionError?: string;
 }
 
-/** One response of a running function. */
-export interface Invocation {
+/** One response of a running function, as the emulator gave it. */
+export interface Invocation extends EmulatorAnswer {
   readonly statusCode: number;
-  readonly body: string;
-  /** The emulator's `X-Amz-Function-Error`, when the handler failed. */
-  readonly functionError?: string;
   /** Request sent to response read, in milliseconds. */
   readonly roundTripMs: number;
   /** When the response was read, from `performance.now()`. */
   readonly receivedAt: number;
+  /** This invocation's lines of the container's output, up to its REPORT line (waited for at most 3 s). */
+  lines(): Promise<LogLine[]>;
 }
 
 /** A function's container running under the RIE, answering invocations until stopped. */
@@ -98,57 +113,15 @@ export interface RunningFunction {
   readonly createMs: number;
   /** When the container was started (after it was created), from `performance.now()`. */
   readonly startedAt: number;
-  invoke(event: Buffer, invocationType?: InvocationType): Promise<Invocation>;
-  /** The container's logs so far; waits (at most 3 s) for the REPORT line of `requests` invocations. */
-  logs(requests?: number): Promise<string>;
-  stop(): void;
-}
-
-/** Lambda's answer to a payload over its limit (the RIE itself silently truncates). */
-export class RequestEntityTooLargeError extends CliError {
-  public readonly errorType = 'RequestEntityTooLargeException';
-  public readonly statusCode = 413;
-  constructor(public readonly bytes: number, public readonly limit: number) {
-    super(`RequestEntityTooLargeException: Request must be smaller than ${limit} bytes for the InvokeFunction operation (the event is ${bytes} bytes)`, EXIT_CODES.requestRefused);
-  }
-}
-
-/** Lambda's answer to a payload that is not JSON: refused before the function runs (the RIE passes it on). */
-export class InvalidRequestContentError extends CliError {
-  public readonly errorType = 'InvalidRequestContentException';
-  public readonly statusCode = 400;
-  constructor(reason: string) {
-    super(`InvalidRequestContentException: Could not parse request body into json: ${reason}`, EXIT_CODES.requestRefused);
-  }
-}
-
-/** The payload limit Lambda applies to an invocation type. */
-export function payloadLimit(invocationType: InvocationType): number {
-  return invocationType === 'Event' ? LIMITS.payloadAsyncMaxBytes : LIMITS.payloadSyncMaxBytes;
-}
-
-export function checkPayload(bytes: number, invocationType: InvocationType): void {
-  const limit = payloadLimit(invocationType);
-  if (bytes > limit) {
-    throw new RequestEntityTooLargeError(bytes, limit);
-  }
-}
-
-/** What Lambda checks before it runs a function: the size, then that the payload is JSON (an empty one counts as none). */
-export function checkRequest(event: Buffer, invocationType: InvocationType): void {
-  checkPayload(event.length, invocationType);
-  if (event.length === 0) return;
-  try {
-    JSON.parse(event.toString('utf8'));
-  } catch (e) {
-    throw new InvalidRequestContentError((e as Error).message);
-  }
+  invoke(event: Buffer, invocationType?: InvocationType, clientContext?: string): Promise<Invocation>;
+  /** Removes the container (idempotent). */
+  stop(): Promise<void>;
 }
 
 /** The environment the function sees: Lambda's variables, the template's, and the options'. */
 export function containerEnvironment(
   fn: ImageFunction,
-  options: InvokeOptions,
+  options: Pick<InvokeOptions, 'region' | 'environment' | 'endpointUrl'>,
   hostEnv: NodeJS.ProcessEnv = process.env,
 ): { env: Record<string, string>; skipped: string[] } {
   const region = options.region ?? hostEnv.AWS_REGION ?? hostEnv.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -157,12 +130,10 @@ export function containerEnvironment(
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize ?? 128),
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(fn.timeout ?? 3),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.logicalId}`,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
   };
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
-    if (hostEnv[key]) env[key] = hostEnv[key]!;
-  }
   const skipped: string[] = [];
   for (const [key, value] of Object.entries(fn.environment)) {
     if (options.environment?.[key] !== undefined) {
@@ -207,13 +178,32 @@ async function freePort(): Promise<number> {
   });
 }
 
+const warned = new Set<string>();
+function warnOnce(warn: ((message: string) => void) | undefined, message: string): void {
+  if (warn && !warned.has(message)) {
+    warned.add(message);
+    warn(message);
+  }
+}
+
+/** The container stopped, or never answered: why, and what to do. */
+export class ContainerStartError extends CliError {
+  constructor(fn: ImageFunction, why: string, rieMounted: boolean) {
+    const noRie = !rieMounted && /aws-lambda-rie/.test(why);
+    super(noRie
+      ? `${fn.path}: the image has no /usr/local/bin/aws-lambda-rie (AWS's base images have it; other images need one): pass --rie <path to aws-lambda-rie> or set CDK_LAMBDA_CONTAINER_RIE (${why})`
+      : `${fn.path}: ${why}`);
+    this.name = 'ContainerStartError';
+  }
+}
+
 /**
  * Waits until the emulator answers HTTP on the port. An open port is not enough: a published
  * port accepts connections before anything listens inside the container (and then resets them).
  */
-async function waitForEmulator(port: number, timeoutMs: number, isAlive: () => boolean): Promise<void> {
+async function waitForEmulator(port: number, timeoutMs: number, exited: () => Promise<string | undefined>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let nextAliveCheck = Date.now() + 1000;
+  let nextAliveCheck = Date.now() + 500;
   while (Date.now() < deadline) {
     const answered = await new Promise<boolean>(resolve => {
       const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: 1000 }, res => { res.resume(); resolve(true); });
@@ -221,36 +211,55 @@ async function waitForEmulator(port: number, timeoutMs: number, isAlive: () => b
       req.once('timeout', () => { req.destroy(); resolve(false); });
     });
     if (answered) return;
-    // Asking the engine costs a process: once a second is enough to notice an early exit.
+    // Asking the engine costs a process: twice a second is enough to notice an early exit.
     if (Date.now() >= nextAliveCheck) {
-      if (!isAlive()) throw new Error('the container exited before the emulator listened');
-      nextAliveCheck = Date.now() + 1000;
+      const why = await exited();
+      if (why !== undefined) throw new Error(`the container exited before the emulator listened${why ? `: ${why}` : ''}`);
+      nextAliveCheck = Date.now() + 500;
     }
     await new Promise(r => setTimeout(r, 5));
   }
   throw new Error(`the emulator did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * The env file `create` reads (mode 0600 in a 0700 directory), and the variables that cannot be
+ * written in one (a newline in the value): those go by name, their values in the engine's own
+ * environment. Either way no value is on a command line (`ps`) or in an error message.
+ */
+function envFile(env: Record<string, string>): { args: string[]; engineEnv: Record<string, string>; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-env-'));
+  const file = path.join(dir, 'env');
+  const inFile = Object.entries(env).filter(([, v]) => !/[\r\n]/.test(v));
+  const byName = Object.entries(env).filter(([, v]) => /[\r\n]/.test(v));
+  fs.writeFileSync(file, inFile.map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  return {
+    args: ['--env-file', file, ...byName.flatMap(([k]) => ['--env', k])],
+    engineEnv: Object.fromEntries(byName),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 /** Invokes a function of a cloud assembly once under the RIE. */
-export async function invokeFunction(assemblyDir: string, functionName: string, event: Buffer, options: InvokeOptions = {}): Promise<InvokeResult> {
+export async function invokeFunction(assemblyDir: string, functionName: string, event: Buffer, options: InvokeOptions & { invocationType?: InvocationType } = {}): Promise<InvokeResult> {
   const invocationType = options.invocationType ?? 'RequestResponse';
-  checkRequest(event, invocationType);
+  const payload = checkRequest(event, invocationType);
   const running = await startFunction(assemblyDir, functionName, options);
   try {
-    const invocation = await running.invoke(event, invocationType);
-    const { statusCode, body, receivedAt } = invocation;
-    const logs = await running.logs();
-    const failure = invocationType === 'RequestResponse' && body === '' ? runtimeFailure(logs) : undefined;
+    const invocation = await running.invoke(payload, invocationType);
+    const lines = await invocation.lines();
+    const logs = lines.map(l => `${l.text}\n`).join('');
+    const answer = invocationType === 'Event' ? { payload: '' } : await lambdaAnswer(invocation, async () => logs);
     return {
-      statusCode,
-      body: failure ? JSON.stringify(failure) : body,
-      logs,
-      coldStartMs: receivedAt - running.startedAt,
+      statusCode: invocation.statusCode,
+      body: answer.payload,
+      logs: functionLog(lines),
+      coldStartMs: invocation.receivedAt - running.startedAt,
       createMs: running.createMs,
-      functionError: failure ? 'Unhandled' : functionErrorOf(invocation),
+      functionError: answer.functionError,
     };
   } finally {
-    running.stop();
+    await running.stop();
   }
 }
 
@@ -264,21 +273,24 @@ export async function startFunction(assemblyDir: string, functionName: string, o
 
 /** `startFunction` for a function already found in the assembly. */
 export async function startImageFunction(assemblyDir: string, fn: ImageFunction, options: InvokeOptions = {}): Promise<RunningFunction> {
-  const functionName = fn.path;
   if (!fn.asset) {
-    throw new Error(`${fn.path} uses an existing image (${JSON.stringify(fn.imageUri)}): pull it and run it under the RIE yourself; invoke builds from the assembly.`);
+    throw new CliError(`${fn.path} uses an existing image (${JSON.stringify(fn.imageUri)}): pull it and run it under the RIE yourself; invoke builds from the assembly.`);
   }
   const engine = options.engine ?? findEngine();
   if (options.build !== false) {
-    buildFunction(assemblyDir, functionName, { engine, quiet: !options.buildProgress });
+    await buildFunction(assemblyDir, fn.path, { engine, quiet: !options.buildProgress });
   }
   const image = localTag(fn.asset);
-  const config = JSON.parse(engineRun(engine, ['image', 'inspect', '--format', '{{json .Config}}', image]).trim() || '{}');
+  const config = JSON.parse((await engineRun(engine, ['image', 'inspect', '--format', '{{json .Config}}', image])).trim() || '{}');
   const argv = processArgv(fn, config);
   const published = (options.network ?? 'publish') === 'publish';
   const access = published ? hostAccess(engine) : undefined;
   const endpointUrl = options.endpointUrl && access ? endpointForContainer(options.endpointUrl, access.hostAlias) : options.endpointUrl;
   const { env } = containerEnvironment(fn, { ...options, endpointUrl });
+  const credentials = typeof options.credentials === 'object' ? options.credentials : await credentialVariables({
+    none: options.credentials === 'none',
+    onFallback: why => warnOnce(options.warn, `warning: no AWS credentials resolved (${why}): the functions get placeholder keys (defaultkey/defaultsecret), as SAM gives them; --no-credentials passes none`),
+  });
   const apiPort = await freePort();
   // On its own network the emulator listens on every interface of the container, published on the
   // host's 127.0.0.1 only; on the host's network, on the host's loopback.
@@ -286,114 +298,74 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
   const rie = findRie(options.rie);
   const rieInContainer = rie ? '/aws-lambda/aws-lambda-rie' : '/usr/local/bin/aws-lambda-rie';
   const name = `clc-invoke-${crypto.randomBytes(6).toString('hex')}`;
+  const values = envFile({ ...env, ...credentials });
   const createArgs = [
     'create', '--name', name,
+    ...ownerLabels(assemblyDir),
     ...(access ? [...access.createArgs, '--publish', `127.0.0.1:${apiPort}:8080`] : ['--network', 'host']),
     ...(rie ? ['--volume', `${path.resolve(rie)}:${rieInContainer}:ro`] : []),
     ...(fn.imageConfig.WorkingDirectory ? ['--workdir', fn.imageConfig.WorkingDirectory] : []),
-    ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    // Lambda gives the function this much memory, no more (SAM: mem_limit).
+    '--memory', `${fn.memorySize ?? 128}m`,
+    ...values.args,
     '--entrypoint', rieInContainer,
     image,
     '--runtime-interface-emulator-address', emulatorAddress,
     '--runtime-api-address', runtimeAddress,
     ...argv,
   ];
-  const stop = () => { engineSpawn(engine, ['rm', '--force', name], { stdio: 'ignore' }); };
+  const stop = () => OWNED.remove(name);
   const created = performance.now();
-  engineRun(engine, createArgs);
-  const startedAt = performance.now();
   try {
-    engineRun(engine, ['start', name]);
-    const alive = () => String(engineSpawn(engine, ['inspect', '--format', '{{.State.Running}}', name]).stdout).trim() === 'true';
-    await waitForEmulator(apiPort, (options.startTimeoutSeconds ?? 30) * 1000, alive);
+    await OWNED.create(engine, name, () => engineRun(engine, createArgs, { env: values.engineEnv }));
   } catch (e) {
-    stop();
-    throw e;
+    await stop();
+    throw new ContainerStartError(fn, (e as Error).message, rie !== undefined);
+  } finally {
+    values.remove();
   }
+  const startedAt = performance.now();
+  const log = new LineLog(options.onLog);
+  try {
+    await engineRun(engine, ['start', name]);
+    followLogs(engine, name, log);
+    const exited = async () => {
+      const state = (await engineSpawn(engine, ['inspect', '--format', '{{.State.Running}} {{.State.Error}}', name])).stdout.trim();
+      return state.startsWith('true') ? undefined : state.replace(/^\S+\s*/, '');
+    };
+    await waitForEmulator(apiPort, (options.startTimeoutSeconds ?? 30) * 1000, exited);
+  } catch (e) {
+    await stop();
+    const output = log.since(0).map(l => l.text).join('\n').slice(-1000);
+    throw new ContainerStartError(fn, `${(e as Error).message}${output ? `\n${output}` : ''}`, rie !== undefined);
+  }
+  // Longer than the function may run: the emulator answers a timeout itself; past this it is gone.
+  const answerWithinMs = ((fn.timeout ?? 3) + 30) * 1000;
   return {
     container: name,
     createMs: startedAt - created,
     startedAt,
-    async invoke(event, invocationType = 'RequestResponse') {
-      checkRequest(event, invocationType);
+    async invoke(event, invocationType = 'RequestResponse', clientContext) {
+      const payload = checkRequest(event, invocationType);
+      const mark = log.mark();
       const sent = performance.now();
       const response = await fetch(`http://127.0.0.1:${apiPort}/2015-03-31/functions/function/invocations`, {
         method: 'POST',
-        body: event,
-        headers: { 'content-type': 'application/json', 'X-Amz-Invocation-Type': invocationType },
+        body: payload,
+        headers: {
+          'content-type': 'application/json',
+          'X-Amz-Invocation-Type': invocationType,
+          ...(clientContext ? { 'X-Amz-Client-Context': clientContext } : {}),
+        },
+        signal: AbortSignal.timeout(answerWithinMs),
       });
       const body = await response.text();
       const receivedAt = performance.now();
-      const timing = { roundTripMs: receivedAt - sent, receivedAt };
+      const lines = () => log.until(mark, /^REPORT RequestId:/, 3000);
+      const timing = { roundTripMs: receivedAt - sent, receivedAt, lines };
       const functionError = response.headers.get('x-amz-function-error') ?? undefined;
       return invocationType === 'Event' ? { statusCode: 202, body: '', ...timing } : { statusCode: response.status, body, functionError, ...timing };
     },
-    logs: (requests = 1) => containerLogs(engine, name, requests),
     stop,
   };
-}
-
-/** The keys of Lambda's error object (the runtime API's ErrorRequest, plus the request id the Python RIC adds). */
-const ERROR_OBJECT_KEYS = ['errorMessage', 'errorType', 'stackTrace', 'requestId', 'cause'];
-
-/**
- * Whether an invocation failed in the handler, as Lambda's `X-Amz-Function-Error` says.
- *
- * Shim for an emulator gap (named, tested by e2e/example.e2e.ts "the RIE still sends no
- * X-Amz-Function-Error"): the RIE answers a handler's error with 200 and the error object, without
- * the header Lambda sets. Like SAM, an answer that is exactly Lambda's error object (errorMessage
- * and errorType, nothing but the error object's keys) counts as `Unhandled`; the header wins when
- * the emulator sends one.
- */
-export function functionErrorOf(invocation: Pick<Invocation, 'body' | 'functionError'>): string | undefined {
-  if (invocation.functionError) return invocation.functionError;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(invocation.body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const keys = Object.keys(parsed);
-  const record = parsed as Record<string, unknown>;
-  const isErrorObject = typeof record.errorMessage === 'string' && typeof record.errorType === 'string' && keys.every(k => ERROR_OBJECT_KEYS.includes(k));
-  return isErrorObject ? 'Unhandled' : undefined;
-}
-
-/**
- * What Lambda answers when the runtime never produced a response (it exited, or failed its
- * init): the RIE answers with an empty body, and its log says why. Undefined when the log shows
- * no such failure.
- */
-export function runtimeFailure(logs: string): { errorType: string; errorMessage: string } | undefined {
-  const init = /Init failed error=(.*?) InvokeID=/.exec(logs);
-  const exit = /Process runtime-\d+ exited: (.*)$/m.exec(logs);
-  const done = /Invoke DONE failed: (\S+)/.exec(logs);
-  if (!init && !exit && !done) return undefined;
-  const errorType = exit || init ? 'Runtime.ExitError' : done![1];
-  const errorMessage = init ? init[1].trim() : exit ? `Runtime exited: ${exit[1].trim()}` : `the invocation failed (${done![1]})`;
-  return { errorType, errorMessage };
-}
-
-/** One line on the timings of invocations of one container: the first is the cold start. */
-export function formatTimings(running: Pick<RunningFunction, 'createMs' | 'startedAt'>, invocations: Invocation[]): string {
-  const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
-  let line = `timings: container created in ${ms(running.createMs)}; start to first response ${ms(invocations[0].receivedAt - running.startedAt)}`;
-  const warm = invocations.slice(1).map(i => i.roundTripMs).sort((a, b) => a - b);
-  if (warm.length > 0) {
-    line += `; ${warm.length} warm round trip${warm.length === 1 ? '' : 's'}: median ${ms(warm[Math.floor(warm.length / 2)])}, max ${ms(warm[warm.length - 1])}`;
-  }
-  return line;
-}
-
-/** The container's logs, once the emulator has written `requests` REPORT lines (at most 3 s later). */
-async function containerLogs(engine: string, name: string, requests: number): Promise<string> {
-  let logs = '';
-  for (let i = 0; i < 30; i++) {
-    const result = engineSpawn(engine, ['logs', name]);
-    logs = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-    if ((logs.match(/^REPORT RequestId:/mg) ?? []).length >= requests) break;
-    await new Promise(r => setTimeout(r, 100));
-  }
-  return logs;
 }

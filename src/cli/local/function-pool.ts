@@ -1,11 +1,15 @@
 /**
  * The containers of an app's functions, for the local endpoints (`start-lambda`, `start-api`):
  * a function's image is built by its first container, idle containers are reused warm, concurrent
- * invocations get more containers up to a limit per function, and a container whose runtime died
- * is replaced.
+ * invocations get more containers up to a limit per function and wait beyond it. A container that
+ * fails (its runtime died, it was removed, it never started) is replaced, and every waiting
+ * request is served or told why — none waits forever. Each container's output is shown line by
+ * line, prefixed by its function.
  */
 import { ImageFunction } from './assembly';
-import { containerEnvironment, functionErrorOf, InvocationType, InvokeOptions, RunningFunction, runtimeFailure, startImageFunction } from './container';
+import { RunningFunction, containerEnvironment, InvokeOptions, startImageFunction } from './container';
+import { InvocationType, lambdaAnswer, LambdaAnswer } from './lambda-semantics';
+import { functionLog } from './logs';
 
 /** What starts a function's container (the RIE under the engine; tests give a fake). */
 export type FunctionStarter = (fn: ImageFunction, options: InvokeOptions) => Promise<RunningFunction>;
@@ -21,32 +25,30 @@ export interface FunctionPoolsOptions extends InvokeOptions {
 }
 
 /** What an invocation answered, as Lambda would: the payload and `X-Amz-Function-Error`. */
-export interface PoolAnswer {
-  readonly payload: string;
-  readonly functionError?: string;
-  /** The invocation's log, when asked for. */
+export interface PoolAnswer extends LambdaAnswer {
+  /** The invocation's log (the emulator's own lines left out), when asked for. */
   readonly logs?: string;
 }
 
-/** A running container, the invocations it answered and how much of its log was shown. */
-interface Container {
-  readonly running: RunningFunction;
-  invocations: number;
-  logShown: number;
+/** A waiting request: given a container, or told to start one (capacity freed), or refused. */
+interface Waiter {
+  readonly take: (container: RunningFunction | 'start') => void;
+  readonly refuse: (e: Error) => void;
 }
 
-/** The containers of one function: idle ones are reused, new ones start up to the limit. */
 /** What identifies a function's image: its asset hash (or the URI of an image not built here). */
 function imageOf(fn: ImageFunction): string {
   return fn.asset?.hash ?? JSON.stringify(fn.imageUri);
 }
 
+/** The containers of one function: idle ones are reused, new ones start up to the limit. */
 class ContainerPool {
-  private readonly idle: Container[] = [];
-  private readonly all: Container[] = [];
+  private readonly idle: RunningFunction[] = [];
+  private readonly all = new Set<RunningFunction>();
   private starting = 0;
-  private readonly waiting: Array<(container: Container) => void> = [];
+  private readonly waiting: Waiter[] = [];
   private built = false;
+  private stopped = false;
 
   /** The image the containers run (see `imageOf`). */
   public readonly image: string;
@@ -59,48 +61,83 @@ class ContainerPool {
     this.image = imageOf(fn);
   }
 
-  public async acquire(): Promise<Container> {
+  public async acquire(): Promise<RunningFunction> {
+    if (this.stopped) throw new Error(`${this.fn.path}: its containers are stopping`);
     const idle = this.idle.pop();
     if (idle) return idle;
-    if (this.all.length + this.starting < this.limit) {
-      this.starting++;
-      try {
-        // The image is built once, by the first container; the others start from it.
-        const build = !this.built;
-        this.built = true;
-        const container = { running: await this.start(build), invocations: 0, logShown: 0 };
-        this.all.push(container);
-        return container;
-      } finally {
-        this.starting--;
-      }
+    if (this.all.size + this.starting >= this.limit) {
+      const next = await new Promise<RunningFunction | 'start'>((take, refuse) => this.waiting.push({ take, refuse }));
+      if (next !== 'start') return next;
+      return this.startOne(true);
     }
-    return new Promise(resolve => this.waiting.push(resolve));
+    return this.startOne(false);
   }
 
-  public release(container: Container): void {
+  public release(container: RunningFunction): void {
+    if (this.stopped) {
+      void container.stop();
+      return;
+    }
     const next = this.waiting.shift();
-    if (next) next(container);
+    if (next) next.take(container);
     else this.idle.push(container);
   }
 
-  /** A container whose runtime died is stopped, not reused. */
-  public discard(container: Container): void {
-    container.running.stop();
-    this.all.splice(this.all.indexOf(container), 1);
+  /** A container that failed is removed, and its place goes to the next waiting request. */
+  public discard(container: RunningFunction): void {
+    this.all.delete(container);
+    void container.stop();
+    this.wakeOne();
   }
 
   public get size(): number {
-    return this.all.length;
+    return this.all.size;
   }
 
-  public stopAll(): void {
-    for (const container of this.all.splice(0)) container.running.stop();
+  /** Removes every container; waiting requests are refused. */
+  public async stopAll(): Promise<void> {
+    this.stopped = true;
+    for (const w of this.waiting.splice(0)) w.refuse(new Error(`${this.fn.path}: the local endpoint is stopping`));
     this.idle.length = 0;
+    await Promise.all([...this.all].map(c => c.stop()));
+    this.all.clear();
   }
 
   public get name(): string {
     return this.fn.path;
+  }
+
+  /** Starts a container; `reserved`: its place was already counted by `wakeOne`. */
+  private async startOne(reserved: boolean): Promise<RunningFunction> {
+    if (!reserved) this.starting++;
+    // The image is built once, by the first container; the others start from it.
+    const build = !this.built;
+    this.built = true;
+    try {
+      const container = await this.start(build);
+      if (this.stopped) {
+        await container.stop();
+        throw new Error(`${this.fn.path}: the local endpoint is stopping`);
+      }
+      this.all.add(container);
+      return container;
+    } catch (e) {
+      if (build) this.built = false; // the next container tries the build again
+      throw e;
+    } finally {
+      this.starting--;
+      // A failed start frees its place: the next waiting request tries one of its own.
+      if (this.all.size + this.starting < this.limit) this.wakeOne();
+    }
+  }
+
+  private wakeOne(): void {
+    if (this.stopped) return;
+    const next = this.waiting.shift();
+    if (!next) return;
+    const idle = this.idle.pop();
+    if (!idle) this.starting++; // the place is the waiter's (see startOne)
+    next.take(idle ?? 'start');
   }
 }
 
@@ -117,14 +154,32 @@ export class FunctionPools {
     return Object.fromEntries([...this.pools.values()].map(p => [p.name, p.size]));
   }
 
-  public stopAll(): void {
-    for (const pool of this.pools.values()) pool.stopAll();
+  public async stopAll(): Promise<void> {
+    const pools = [...this.pools.values()];
     this.pools.clear();
+    await Promise.all(pools.map(p => p.stopAll()));
   }
 
   /** Invokes `fn` on one of its containers (started, and its image built, when needed). */
-  public async invoke(fn: ImageFunction, event: Buffer, invocationType: InvocationType, tail = false): Promise<PoolAnswer> {
-    return this.invokeOn(this.poolFor(fn), event, invocationType, tail);
+  public async invoke(fn: ImageFunction, event: Buffer, invocationType: InvocationType, tail = false, clientContext?: string): Promise<PoolAnswer> {
+    const pool = this.poolFor(fn);
+    const container = await pool.acquire();
+    let reusable = true;
+    try {
+      const invocation = await container.invoke(event, invocationType, clientContext);
+      if (invocationType === 'Event') return { payload: '' };
+      // The runtime died (the RIE answers nothing): Lambda's error object, and a new container next time.
+      reusable = invocation.body !== '';
+      const text = async () => (await invocation.lines()).map(l => `${l.text}\n`).join('');
+      const answer = await lambdaAnswer(invocation, text);
+      return { ...answer, logs: tail ? functionLog(await invocation.lines()) : undefined };
+    } catch (e) {
+      reusable = false;
+      throw e;
+    } finally {
+      if (reusable) pool.release(container);
+      else pool.discard(container);
+    }
   }
 
   /**
@@ -136,69 +191,31 @@ export class FunctionPools {
     let pool = this.pools.get(fn.path);
     if (pool && pool.image !== imageOf(fn)) {
       this.options.log?.(`${fn.path}: its image changed in the assembly (${pool.image.slice(0, 12)} -> ${imageOf(fn).slice(0, 12)}): new containers`);
-      pool.stopAll();
+      void pool.stopAll();
       pool = undefined;
     }
     if (!pool) {
       const environment = this.options.environmentFor?.(fn) ?? {};
       for (const skipped of containerEnvironment(fn, { ...this.options, environment }).skipped) {
-        this.options.log?.(`${fn.path}: warning: ${skipped} is ${JSON.stringify(fn.environment[skipped])}, known only after deployment: not set. Give it a value with --env-vars.`);
+        this.options.log?.(deploymentOnlyWarning(fn, skipped));
       }
+      const log = this.options.log;
       pool = new ContainerPool(fn, this.options.maxContainersPerFunction ?? 4, build => {
-        this.options.log?.(`${fn.path}: starting a container${build && this.options.build !== false ? ' (building its image first)' : ''}`);
-        return this.starter(fn, { ...this.options, build: build && this.options.build !== false, environment });
+        log?.(`${fn.path}: starting a container${build && this.options.build !== false ? ' (building its image first)' : ''}`);
+        return this.starter(fn, {
+          ...this.options,
+          build: build && this.options.build !== false,
+          environment,
+          onLog: log ? line => log(`${fn.path}: ${line.text}`) : undefined,
+        });
       });
       this.pools.set(fn.path, pool);
     }
     return pool;
   }
-
-  /**
-   * One invocation on a container of the pool. The container's log is read only when it is needed
-   * for the answer (a dead runtime, `LogType: Tail`); otherwise it is shown after the answer.
-   */
-  private async invokeOn(
-    pool: ContainerPool, event: Buffer, invocationType: InvocationType, tail = false,
-  ): Promise<PoolAnswer> {
-    const container = await pool.acquire();
-    let reusable = true;
-    try {
-      const invocation = await container.running.invoke(event, invocationType);
-      container.invocations++;
-      if (invocation.body === '' && invocationType === 'RequestResponse') {
-        // The runtime died: Lambda's error object, and a new container next time.
-        reusable = false;
-        const logs = await this.newLogs(pool, container);
-        const failure = runtimeFailure(logs) ?? { errorType: 'Runtime.ExitError', errorMessage: 'the runtime exited without an answer' };
-        return { payload: JSON.stringify(failure), functionError: 'Unhandled', logs };
-      }
-      const logs = tail ? await this.newLogs(pool, container) : undefined;
-      if (!tail && this.options.log) void this.newLogs(pool, container);
-      return { payload: invocation.body, functionError: functionErrorOf(invocation), logs };
-    } catch (e) {
-      reusable = false;
-      throw e;
-    } finally {
-      if (reusable) pool.release(container);
-      else pool.discard(container);
-    }
-  }
-
-  /** Shows (through `log`) what the container logged since last shown; returns the log of its latest invocation. */
-  private async newLogs(pool: ContainerPool, container: Container): Promise<string> {
-    const all = await container.running.logs(container.invocations);
-    const fresh = all.slice(container.logShown);
-    container.logShown = all.length;
-    if (fresh.trim()) this.options.log?.(fresh.trimEnd().split('\n').map(l => `${pool.name}: ${l}`).join('\n'));
-    return invocationLog(all, container.invocations);
-  }
-
 }
 
-/** The part of a container's log written by its `n`th invocation: after the REPORT line of the one before. */
-export function invocationLog(log: string, n: number): string {
-  const reports = [...log.matchAll(/^REPORT RequestId:.*$\n?/gm)];
-  const previous = n >= 2 ? reports[n - 2] : undefined;
-  return previous ? log.slice(previous.index! + previous[0].length) : log;
+/** The warning for a variable whose value only a deployment knows (a Ref, a GetAtt…). */
+export function deploymentOnlyWarning(fn: ImageFunction, variable: string): string {
+  return `${fn.path}: warning: ${variable} is ${JSON.stringify(fn.environment[variable])}, known only after deployment: not set. Give it a value with --env-vars.`;
 }
-

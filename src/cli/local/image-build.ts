@@ -1,7 +1,7 @@
 /** `cdk-lambda-container build <function>`: builds a function's image exactly as cdk-assets would. */
-import { spawnSync } from 'child_process';
 import { findFunction, ImageAsset } from './assembly';
-import { findEngine } from './engine';
+import { engineSpawn, findEngine } from './engine';
+import { writeStderr } from '../output';
 
 /** The local tag cdk-assets gives an image asset before pushing it. */
 export function localTag(asset: ImageAsset): string {
@@ -31,26 +31,24 @@ export interface BuildResult {
   readonly seconds: number;
 }
 
-/** Builds the image of `functionName` in the cloud assembly; progress goes to stderr. */
-export function buildFunction(assemblyDir: string, functionName: string, options: { engine?: string; quiet?: boolean } = {}): BuildResult {
+/**
+ * Builds the image of `functionName` in the cloud assembly, asynchronously (a local endpoint keeps
+ * answering other functions meanwhile); progress goes to stderr unless `quiet`.
+ */
+export async function buildFunction(assemblyDir: string, functionName: string, options: { engine?: string; quiet?: boolean } = {}): Promise<BuildResult> {
   const fn = findFunction(assemblyDir, functionName);
   if (!fn.asset) {
     throw new Error(`${fn.path} uses an existing image (${JSON.stringify(fn.imageUri)}): there is nothing to build.`);
   }
   const engine = options.engine ?? findEngine();
   const args = buildArguments(fn.asset);
-  if (!options.quiet) {
-    process.stderr.write(`cdk-lambda-container: building ${fn.path} (${fn.asset.platform ?? 'default platform'}) with ${engine}: ${engine} ${args.join(' ')}\n`);
-  }
+  const progress = options.quiet ? undefined : (chunk: string) => { writeStderr(chunk); };
+  progress?.(`cdk-lambda-container: building ${fn.path} (${fn.asset.platform ?? 'default platform'}) with ${engine}: ${engine} ${args.join(' ')}\n`);
   const start = Date.now();
-  const result = spawnSync(engine, args, {
-    cwd: fn.asset.directory,
-    stdio: ['ignore', options.quiet ? 'ignore' : process.stderr, options.quiet ? 'pipe' : process.stderr],
-    env: { ...process.env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1' },
-    encoding: 'utf8',
-  });
+  const result = await engineSpawn(engine, args, { cwd: fn.asset.directory, env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' }, progress });
   if (result.error || result.status !== 0) {
-    throw new Error(`building ${fn.path} failed (${engine} exit ${result.status ?? result.error?.message})${result.stderr ? `: ${String(result.stderr).trim().slice(-2000)}` : ''}`);
+    const why = result.stderr.trim().slice(-2000);
+    throw new Error(`building ${fn.path} failed (${engine} exit ${result.status ?? result.error?.message})${why && options.quiet ? `: ${why}` : ''}`);
   }
   return { tag: localTag(fn.asset), engine, seconds: (Date.now() - start) / 1000 };
 }

@@ -5,9 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildFunction, localTag } from './image-build';
 import { findFunction } from './assembly';
 import { engineRun, findEngine } from './engine';
+import { buildFunction, localTag } from './image-build';
 import { parseDockerfile } from '../../dockerfile/parse';
 
 /** One entry of an image's history, oldest first. */
@@ -81,21 +81,21 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Builds (unless told not to) and describes the layers of a function's image. */
-export function functionLayers(
+export async function functionLayers(
   assemblyDir: string,
   functionName: string,
   options: { engine?: string; build?: boolean; buildProgress?: boolean } = {},
-): { title: string; rows: LayerRow[] } {
+): Promise<{ title: string; rows: LayerRow[] }> {
   const fn = findFunction(assemblyDir, functionName);
   if (!fn.asset) {
     throw new Error(`${fn.path} uses an existing image (${JSON.stringify(fn.imageUri)}): layers describes images built from the assembly.`);
   }
   const engine = options.engine ?? findEngine();
   if (options.build !== false) {
-    buildFunction(assemblyDir, functionName, { engine, quiet: !options.buildProgress });
+    await buildFunction(assemblyDir, functionName, { engine, quiet: !options.buildProgress });
   }
   const tag = localTag(fn.asset);
-  const raw = JSON.parse(engineRun(engine, ['image', 'history', '--no-trunc', '--human=false', '--format', 'json', tag]));
+  const raw = JSON.parse(await engineRun(engine, ['image', 'history', '--no-trunc', '--human=false', '--format', 'json', tag]));
   // Engines print newest first; podman names the fields CreatedBy/size, docker CreatedBy/Size.
   const history: HistoryEntry[] = (raw as any[]).map(h => ({ createdBy: String(h.CreatedBy ?? h.createdBy ?? ''), size: Number(h.size ?? h.Size ?? 0) })).reverse();
   const dockerfile = fs.readFileSync(path.join(fn.asset.directory, fn.asset.dockerFile), 'utf8');

@@ -8,12 +8,29 @@ describe('httpResponse', () => {
   const http = api('http-api');
   const rest = api('rest-api');
 
-  test('maps status, headers, multi-value headers, cookies and a base64 body back', () => {
+  test('maps status, headers, cookies and a base64 body back; multi-value headers in payload 1.0 only (D11)', () => {
     const answer = { statusCode: 201, headers: { 'content-type': 'image/png' }, multiValueHeaders: { 'x-m': ['1', '2'] }, cookies: ['a=1', 'b=2'], body: Buffer.from([1, 2, 255]).toString('base64'), isBase64Encoded: true };
     const res = httpResponse(http, route('2.0'), JSON.stringify(answer), undefined);
     expect(res.statusCode).toBe(201);
-    expect(res.headers).toEqual([['content-type', 'image/png'], ['x-m', '1'], ['x-m', '2'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']]);
+    expect(res.headers).toEqual([['content-type', 'image/png'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']]);
     expect([...res.body]).toEqual([1, 2, 255]);
+    expect(httpResponse(rest, route('1.0'), JSON.stringify(answer), undefined).headers).toEqual([['content-type', 'image/png'], ['x-m', '1'], ['x-m', '2']]);
+  });
+
+  test('a header HTTP cannot carry is a malformed answer: 502, not a thrown error (D1)', () => {
+    for (const headers of [{ 'X-Price': '5 €' }, { 'X-Inj': 'a\r\nb' }, { 'Bad Header': 'x' }]) {
+      const res = httpResponse(http, route('2.0'), JSON.stringify({ statusCode: 200, headers, body: 'hi' }), undefined);
+      expect(res.statusCode).toBe(502);
+    }
+    expect(httpResponse(http, route('2.0'), JSON.stringify({ statusCode: 200, headers: { 'X-Latin': 'caf\u00e9' }, body: 'hi' }), undefined).statusCode).toBe(200);
+  });
+
+  test('the gateway frames the body: the function\'s Content-Length and Transfer-Encoding are dropped; a 1xx is a 502 (D11)', () => {
+    const res = httpResponse(http, route('2.0'), JSON.stringify({ statusCode: 200, headers: { 'Content-Length': '2', 'transfer-encoding': 'chunked', 'x-a': '1' }, body: 'hello' }), undefined);
+    expect(res.headers).toEqual([['x-a', '1']]);
+    expect(res.body.toString()).toBe('hello');
+    expect(httpResponse(http, route('2.0'), '{"statusCode":100}', undefined).statusCode).toBe(502);
+    expect(httpResponse(http, route('2.0'), '{"statusCode":101}', undefined).statusCode).toBe(502);
   });
 
   test('payload 2.0 infers a 200 JSON response from any other answer', () => {

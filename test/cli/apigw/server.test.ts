@@ -1,6 +1,6 @@
+import { LocalApiServer, ServedApi } from '../../../src/cli/apigw/server';
 import { ImageFunction } from '../../../src/cli/local/assembly';
 import { InvokeOptions, RunningFunction } from '../../../src/cli/local/container';
-import { LocalApiServer, ServedApi } from '../../../src/cli/apigw/server';
 import { synthesizedApiApp } from '../../util';
 
 /** Containers whose handler answers `answer(event)` after `delayMs`; the events they got are kept. */
@@ -14,10 +14,9 @@ function fakes(answer: (event: any) => unknown, delayMs = 0) {
       events.push(event);
       await new Promise(r => setTimeout(r, delayMs));
       const a = answer(event);
-      return { statusCode: 200, body: typeof a === 'string' ? a : JSON.stringify(a), roundTripMs: 0, receivedAt: 0 };
+      return { statusCode: 200, body: typeof a === 'string' ? a : JSON.stringify(a), roundTripMs: 0, receivedAt: 0, lines: async () => [] };
     },
-    logs: async () => '',
-    stop: () => undefined,
+    stop: async () => undefined,
   });
   return { events, starter };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { engineRun, findEngine } from '../../../src/cli/local/engine';
+import { engineRun, engineSpawn, findEngine } from '../../../src/cli/local/engine';
 import { tempTree } from '../../util';
 
 /** A directory of stand-in engines: each a script that exits with the given status. */
@@ -27,12 +27,25 @@ describe('findEngine', () => {
 });
 
 describe('engineRun', () => {
-  test('returns what the engine printed', () => {
-    expect(engineRun('sh', ['-c', 'echo built'])).toBe('built\n');
+  test('returns what the engine printed', async () => {
+    expect(await engineRun('sh', ['-c', 'echo built'])).toBe('built\n');
   });
 
-  test('throws with the command, its exit status and its stderr when it fails, or when it cannot start', () => {
-    expect(() => engineRun('sh', ['-c', 'echo no space left on device >&2; exit 3'])).toThrow('sh -c echo no space left on device >&2; exit 3 failed (exit 3): no space left on device');
-    expect(() => engineRun('/nonexistent/engine', ['build', '.'])).toThrow(/^\/nonexistent\/engine build: .*ENOENT/);
+  test('rejects with the engine, its subcommand, its exit status and its stderr — never the rest of the command line (D7)', async () => {
+    const failing = engines({ podman: 125 });
+    fs.writeFileSync(path.join(failing, 'podman'), '#!/bin/sh\necho "Error: no space left on device" >&2\nexit 125\n');
+    const create = engineRun(path.join(failing, 'podman'), ['create', '--name', 'x', '--env', 'AWS_SECRET_ACCESS_KEY=qaSecretDoNotLeak', 'image']);
+    await expect(create).rejects.toThrow(/podman create failed \(exit 125\): Error: no space left on device$/);
+    await expect(create).rejects.not.toThrow(/qaSecretDoNotLeak|--env/);
+    await expect(engineRun(path.join(failing, 'podman'), ['image', 'inspect', '--format', '{{.Id}}', 'x'])).rejects.toThrow(/podman image inspect failed/);
+    await expect(engineRun('/nonexistent/engine', ['build', '.'])).rejects.toThrow(/^\/nonexistent\/engine build: .*ENOENT/);
+  });
+
+  test('is asynchronous: other work goes on while the engine runs (D9)', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    await engineSpawn('sh', ['-c', 'sleep 0.3']);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(10);
   });
 });

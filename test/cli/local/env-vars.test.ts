@@ -1,7 +1,7 @@
 import * as path from 'path';
+import { UsageError } from '../../../src/cli/errors';
 import { ImageFunction } from '../../../src/cli/local/assembly';
 import { envOverrides, readEnvVars } from '../../../src/cli/local/env-vars';
-import { UsageError } from '../../../src/cli/errors';
 import { tempTree } from '../../util';
 
 const fn = {

@@ -1,6 +1,6 @@
 import { findFunction } from '../../../src/cli/local/assembly';
-import { FunctionPools, invocationLog } from '../../../src/cli/local/function-pool';
 import { RunningFunction } from '../../../src/cli/local/container';
+import { FunctionPools } from '../../../src/cli/local/function-pool';
 import { synthesizedApp } from '../../util';
 
 let assembly: string;
@@ -17,10 +17,10 @@ function fakeStarter(record: Array<{ build?: boolean }>, answer = (e: string) =>
       invoke: async event => {
         await new Promise(r => setTimeout(r, delayMs));
         n++;
-        return { statusCode: 200, body: answer(event.toString()), roundTripMs: 0, receivedAt: 0 };
+        const lines = [{ text: `REPORT RequestId: ${n}`, stream: 'stdout' as const }];
+        return { statusCode: 200, body: answer(event.toString()), roundTripMs: 0, receivedAt: 0, lines: async () => lines };
       },
-      logs: async () => Array.from({ length: n }, (_, i) => `REPORT RequestId: ${i + 1}\n`).join(''),
-      stop: () => undefined,
+      stop: async () => undefined,
     };
   };
 }
@@ -72,9 +72,8 @@ test('a new synth that changed the image swaps the containers: the old ones stop
     return {
       createMs: 0,
       startedAt: 0,
-      logs: async () => '',
-      stop: () => { stopped.push(fn.asset!.hash); },
-      invoke: async () => ({ statusCode: 200, body: fn.asset!.hash, roundTripMs: 0, receivedAt: 0 }),
+      stop: async () => { stopped.push(fn.asset!.hash); },
+      invoke: async () => ({ statusCode: 200, body: fn.asset!.hash, roundTripMs: 0, receivedAt: 0, lines: async () => [] }),
     };
   };
   const pools = new FunctionPools(assembly, { starter: starter as never });
@@ -85,12 +84,4 @@ test('a new synth that changed the image swaps the containers: the old ones stop
   expect((await pools.invoke(changed, Buffer.from('{}'), 'RequestResponse')).payload).toBe('f'.repeat(64));
   expect(started).toEqual([{ build: true }, { build: true }]);
   expect(stopped).toEqual([fn.asset!.hash]);
-});
-
-describe('invocationLog', () => {
-  test('is what came after the previous invocation\'s REPORT line', () => {
-    const log = 'init\nSTART 1\nREPORT RequestId: 1\tDuration: 1 ms\nSTART 2\nline\nREPORT RequestId: 2\tDuration: 1 ms\n';
-    expect(invocationLog(log, 1)).toBe(log);
-    expect(invocationLog(log, 2)).toBe('START 2\nline\nREPORT RequestId: 2\tDuration: 1 ms\n');
-  });
 });

@@ -31,23 +31,23 @@ describe('buildFunction', () => {
     return app.synth().directory;
   }
 
-  test('runs the engine in the asset directory with the arguments cdk-assets uses, attestations off, and returns the local tag', () => {
+  test('runs the engine in the asset directory with the arguments cdk-assets uses, attestations off, and returns the local tag', async () => {
     const dir = assembly();
     const fake = engine(0);
-    const result = buildFunction(dir, 'Fn', { engine: fake.command, quiet: true });
+    const result = await buildFunction(dir, 'Fn', { engine: fake.command, quiet: true });
     const [hash] = fs.readdirSync(dir).filter(f => f.startsWith('asset.')).map(f => f.slice('asset.'.length));
     expect(result).toMatchObject({ tag: `cdkasset-${hash}`, engine: fake.command });
     expect(fs.readFileSync(fake.record, 'utf8')).toBe(`${path.join(dir, `asset.${hash}`)}|build --tag cdkasset-${hash} --file Dockerfile --platform linux/amd64 .|1\n`);
   });
 
-  test('fails with the function, the engine\'s exit status and its stderr', () => {
+  test('fails with the function, the engine\'s exit status and its stderr', async () => {
     const fake = engine(2);
-    expect(() => buildFunction(assembly(), 'Fn', { engine: fake.command, quiet: true }))
-      .toThrow(new RegExp(`^building TestStack/Fn failed \\(${fake.command} exit 2\\): no space left on device$`));
+    await expect(buildFunction(assembly(), 'Fn', { engine: fake.command, quiet: true }))
+      .rejects.toThrow(new RegExp(`^building TestStack/Fn failed \\(${fake.command} exit 2\\): no space left on device$`));
   });
 
-  test('has nothing to build for an existing image', () => {
-    expect(() => buildFunction(assembly(), 'FromEcr', { engine: engine(0).command, quiet: true }))
-      .toThrow(/^TestStack\/FromEcr uses an existing image \(.*\): there is nothing to build\.$/);
+  test('has nothing to build for an existing image', async () => {
+    await expect(buildFunction(assembly(), 'FromEcr', { engine: engine(0).command, quiet: true }))
+      .rejects.toThrow(/^TestStack\/FromEcr uses an existing image \(.*\): there is nothing to build\.$/);
   });
 });

@@ -15,7 +15,6 @@ class Fakes {
   public starter = async (fn: ImageFunction, options: InvokeOptions): Promise<RunningFunction> => {
     this.started.push({ fn: fn.path, build: options.build, environment: options.environment });
     let n = 0;
-    let log = '';
     return {
       createMs: 1,
       startedAt: 0,
@@ -25,12 +24,11 @@ class Fakes {
         await new Promise(r => setTimeout(r, this.delayMs));
         this.running--;
         n++;
-        log += `START ${n}\nREPORT RequestId: ${n}\n`;
+        const lines = [{ text: `START ${n}`, stream: 'stdout' as const }, { text: `REPORT RequestId: ${n}`, stream: 'stdout' as const }];
         const body = this.answer(event.toString());
-        return { statusCode: 200, body, roundTripMs: 1, receivedAt: 1 };
+        return { statusCode: 200, body, roundTripMs: 1, receivedAt: 1, lines: async () => lines };
       },
-      logs: async () => log,
-      stop: () => { this.stopped++; },
+      stop: async () => { this.stopped++; },
     };
   };
 }
@@ -53,9 +51,9 @@ const post = (url: string, name: string, body: string | Buffer, headers: Record<
 
 describe('functionNameOf', () => {
   test('takes the name out of an ARN (with or without a qualifier) and decodes a path', () => {
-    expect(functionNameOf('arn:aws:lambda:us-east-1:123456789012:function:A:$LATEST')).toBe('A');
-    expect(functionNameOf('arn:aws:lambda:us-east-1:123456789012:function:A')).toBe('A');
-    expect(functionNameOf('TestStack%2FA')).toBe('TestStack/A');
+    expect(functionNameOf('arn:aws:lambda:us-east-1:123456789012:function:A:$LATEST')).toEqual({ name: 'A', qualifier: '$LATEST' });
+    expect(functionNameOf('arn:aws:lambda:us-east-1:123456789012:function:A')).toEqual({ name: 'A' });
+    expect(functionNameOf('TestStack%2FA')).toEqual({ name: 'TestStack/A' });
   });
 });
 

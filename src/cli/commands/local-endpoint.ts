@@ -1,0 +1,96 @@
+/**
+ * `start-lambda` and `start-api`: a local endpoint in front of the functions' containers, from
+ * its start (a busy port is a usage error naming `--port`, and nothing is left listening) to its
+ * stop on Ctrl-C or SIGTERM (every container removed, including those still being created; a
+ * second Ctrl-C waits for that instead of cutting it short).
+ */
+import { ContainerCommandOptions, invokeOptions, prepareEngine } from './container-options';
+import { LocalApiServer } from '../apigw/server';
+import { EXIT_CODES, UsageError } from '../errors';
+import { readImageFunctions } from '../local/assembly';
+import { OWNED } from '../local/containers';
+import { FunctionPoolsOptions } from '../local/function-pool';
+import { LocalLambdaServer } from '../local/lambda-server';
+import { onSignals } from '../local/shutdown';
+import { watchAndSynth } from '../local/watch';
+import type { CliIo } from '../main';
+
+export interface LocalEndpointCommandOptions extends ContainerCommandOptions {
+  readonly port: number;
+  readonly maxContainers: number;
+  readonly watch?: boolean;
+  readonly synthCommand?: string;
+}
+
+/** What both servers have: start (resolves to what it tells the user), stop (removes the containers). */
+interface LocalServer {
+  stop(): Promise<void>;
+}
+
+export async function startLambdaCommand(io: CliIo, o: LocalEndpointCommandOptions): Promise<number> {
+  const functions = readImageFunctions(o.app);
+  return serve(io, o, async options => {
+    const server = new LocalLambdaServer(o.app, { ...options, port: o.port });
+    const url = await server.start();
+    io.err(`cdk-lambda-container: Lambda's Invoke API on ${url} for ${functions.map(f => `${f.path} (${f.logicalId})`).join(', ')}\n`
+      + `  aws lambda invoke --endpoint-url ${url} --function-name ${functions[0]?.path.split('/').pop() ?? '<function>'} out.json; Ctrl-C stops it and its containers\n`);
+    return server;
+  });
+}
+
+export async function startApiCommand(io: CliIo, o: LocalEndpointCommandOptions): Promise<number> {
+  return serve(io, o, async options => {
+    const server = new LocalApiServer(o.app, { ...options, port: o.port });
+    const served = await server.start();
+    if (served.length === 0) {
+      await server.stop();
+      throw new UsageError(`${o.app} has no API Gateway HTTP API, REST API or function URL in front of a container-image function.`);
+    }
+    for (const { api, url } of served) {
+      io.err(`cdk-lambda-container: ${api.kind} ${api.stack}/${api.logicalId} (stage ${api.stage}) on ${url}\n`);
+      for (const route of api.routes) io.err(`  ${route.path === '$default' ? '$default' : `${route.method} ${route.path}`} -> ${route.functionPath} (payload ${route.payloadFormat})\n`);
+      for (const skipped of api.skipped) io.err(`  not served: ${skipped}\n`);
+    }
+    io.err('Ctrl-C stops it and its containers\n');
+    return server;
+  });
+}
+
+/**
+ * Runs a local server until Ctrl-C or SIGTERM. The signal handlers are in place before the server
+ * starts, so a signal during its start stops it too; with `--watch`, the app is synthesized again
+ * on source changes meanwhile.
+ */
+async function serve(io: CliIo, o: LocalEndpointCommandOptions, start: (options: FunctionPoolsOptions) => Promise<LocalServer>): Promise<number> {
+  const log = (line: string) => io.err(`${line}\n`);
+  let signalled = false;
+  let onSignal!: () => void;
+  const stopped = new Promise<void>(resolve => { onSignal = resolve; });
+  const disposeSignals = onSignals(signal => {
+    log(`cdk-lambda-container: ${signal}: stopping, removing ${OWNED.size} container(s)`);
+    signalled = true;
+    onSignal();
+  }, () => log(`cdk-lambda-container: still removing ${OWNED.size} container(s); the process ends when they are gone`));
+  let server: LocalServer | undefined;
+  let stopWatching: (() => void) | undefined;
+  try {
+    const engine = await prepareEngine(log);
+    const options: FunctionPoolsOptions = { ...invokeOptions(o, engine, message => log(`cdk-lambda-container: ${message}`)), maxContainersPerFunction: o.maxContainers, log };
+    const starting = start(options);
+    server = await Promise.race([starting, stopped.then(() => undefined)]);
+    if (!server) {void starting.then(s => s.stop(), () => undefined);} // stopped while it started
+    else {
+      stopWatching = o.watch
+        ? watchAndSynth({ directory: process.cwd(), synthCommand: o.synthCommand ?? `npx cdk synth --quiet --output ${JSON.stringify(o.app)}`, log })
+        : undefined;
+      await stopped;
+    }
+    return EXIT_CODES.ok;
+  } finally {
+    stopWatching?.();
+    await server?.stop();
+    // After a signal the process ends: every container of it goes, those still being created too.
+    if (signalled) await OWNED.removeAll();
+    disposeSignals();
+  }
+}
