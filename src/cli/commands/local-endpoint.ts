@@ -78,8 +78,9 @@ async function serve(io: CliIo, o: LocalEndpointCommandOptions, start: (options:
     const options: FunctionPoolsOptions = { ...invokeOptions(o, engine, message => log(`cdk-lambda-container: ${message}`)), maxContainersPerFunction: o.maxContainers, log };
     const starting = start(options);
     server = await Promise.race([starting, stopped.then(() => undefined)]);
-    if (!server) {void starting.then(s => s.stop(), () => undefined);} // stopped while it started
-    else {
+    if (!server) {
+      void starting.then(s => s.stop(), () => undefined); // stopped while it started
+    } else {
       stopWatching = o.watch
         ? watchAndSynth({ directory: process.cwd(), synthCommand: o.synthCommand ?? `npx cdk synth --quiet --output ${JSON.stringify(o.app)}`, log })
         : undefined;

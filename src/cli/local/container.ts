@@ -241,7 +241,9 @@ function envFile(env: Record<string, string>): { args: string[]; engineEnv: Reco
 }
 
 /** Invokes a function of a cloud assembly once under the RIE. */
-export async function invokeFunction(assemblyDir: string, functionName: string, event: Buffer, options: InvokeOptions & { invocationType?: InvocationType } = {}): Promise<InvokeResult> {
+export async function invokeFunction(
+  assemblyDir: string, functionName: string, event: Buffer, options: InvokeOptions & { invocationType?: InvocationType } = {},
+): Promise<InvokeResult> {
   const invocationType = options.invocationType ?? 'RequestResponse';
   const payload = checkRequest(event, invocationType);
   const running = await startFunction(assemblyDir, functionName, options);

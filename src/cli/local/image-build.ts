@@ -35,7 +35,9 @@ export interface BuildResult {
  * Builds the image of `functionName` in the cloud assembly, asynchronously (a local endpoint keeps
  * answering other functions meanwhile); progress goes to stderr unless `quiet`.
  */
-export async function buildFunction(assemblyDir: string, functionName: string, options: { engine?: string; quiet?: boolean } = {}): Promise<BuildResult> {
+export async function buildFunction(
+  assemblyDir: string, functionName: string, options: { engine?: string; quiet?: boolean } = {},
+): Promise<BuildResult> {
   const fn = findFunction(assemblyDir, functionName);
   if (!fn.asset) {
     throw new Error(`${fn.path} uses an existing image (${JSON.stringify(fn.imageUri)}): there is nothing to build.`);

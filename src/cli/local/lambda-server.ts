@@ -145,8 +145,8 @@ export class LocalLambdaServer {
       return;
     }
     // A refused body may still be arriving: answer, then close the connection instead of reading it.
-    const close = e instanceof BodyTooLargeError ? { Connection: 'close' } : {};
-    res.writeHead(error.status, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': error.type, ...close })
+    const closing = e instanceof BodyTooLargeError ? { Connection: 'close' } : {};
+    res.writeHead(error.status, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': error.type, ...closing })
       .end(JSON.stringify({ Type: error.status < 500 ? 'User' : 'Service', message: error.message }));
   }
 }

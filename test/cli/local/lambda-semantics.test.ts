@@ -1,6 +1,7 @@
 import { EXIT_CODES } from '../../../src/cli/errors';
 import {
-  checkClientContext, checkPayload, checkRequest, functionErrorOf, InvalidRequestContentError, lambdaAnswer, RequestEntityTooLargeError, runtimeFailure,
+  checkClientContext, checkPayload, checkRequest, functionErrorOf, InvalidRequestContentError, lambdaAnswer,
+  RequestEntityTooLargeError, runtimeFailure,
 } from '../../../src/cli/local/lambda-semantics';
 
 const noLog = async () => '';
