@@ -283,7 +283,11 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
     await buildFunction(assemblyDir, fn.path, { engine, quiet: !options.buildProgress });
   }
   const image = localTag(fn.asset);
-  const config = JSON.parse((await engineRun(engine, ['image', 'inspect', '--format', '{{json .Config}}', image])).trim() || '{}');
+  const inspected = await engineSpawn(engine, ['image', 'inspect', '--format', '{{json .Config}}', image]);
+  if (inspected.status !== 0) {
+    throw new CliError(`${fn.path}: its image ${image} is not in ${engine}'s storage${options.build === false ? ': drop --no-build, or run `cdk-lambda-container build ' + fn.path + '` first' : ''} (${inspected.error?.message ?? inspected.stderr.trim()})`);
+  }
+  const config = JSON.parse(inspected.stdout.trim() || '{}');
   const argv = processArgv(fn, config);
   const published = (options.network ?? 'publish') === 'publish';
   const access = published ? hostAccess(engine) : undefined;
@@ -343,6 +347,7 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
   }
   // Longer than the function may run: the emulator answers a timeout itself; past this it is gone.
   const answerWithinMs = ((fn.timeout ?? 3) + 30) * 1000;
+  let invocations = 0;
   return {
     container: name,
     createMs: startedAt - created,
@@ -363,7 +368,8 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
       });
       const body = await response.text();
       const receivedAt = performance.now();
-      const lines = () => log.until(mark, /^REPORT RequestId:/, 3000);
+      const n = ++invocations;
+      const lines = () => log.invocation(n, mark, 3000);
       const timing = { roundTripMs: receivedAt - sent, receivedAt, lines };
       const functionError = response.headers.get('x-amz-function-error') ?? undefined;
       return invocationType === 'Event' ? { statusCode: 202, body: '', ...timing } : { statusCode: response.status, body, functionError, ...timing };

@@ -23,11 +23,13 @@ export function isEmulatorLine(text: string): boolean {
 const KEEP = 5000;
 
 export class LineLog {
-  private readonly lines: LogLine[] = [];
-  /** Lines dropped from the front (so marks stay valid). */
-  private dropped = 0;
+  private readonly lines: Array<LogLine & { readonly seq: number }> = [];
+  private seq = 0;
   private readonly partial: Record<LogLine['stream'], string> = { stdout: '', stderr: '' };
   private readonly waiters: Array<() => void> = [];
+  /** Where (seq) the emulator's k-th START and REPORT lines came: the k-th invocation's bounds on stdout. */
+  private readonly starts: number[] = [];
+  private readonly reports: number[] = [];
 
   constructor(private readonly show?: (line: LogLine) => void) {}
 
@@ -49,39 +51,40 @@ export class LineLog {
 
   /** Where the log stands now: what comes after belongs to what starts now. */
   public mark(): number {
-    return this.dropped + this.lines.length;
+    return this.seq;
   }
 
   /** Lines since a mark. */
   public since(mark: number): LogLine[] {
-    return this.lines.slice(Math.max(0, mark - this.dropped));
+    return this.lines.filter(l => l.seq >= mark);
   }
 
   /**
-   * The lines from `mark` up to and including the first that matches `end` (waiting for it at most
-   * `timeoutMs`); all lines since the mark when it does not come.
+   * The lines of a container's `n`th invocation (1-based), sent after `mark`: on stdout, from its
+   * START to its REPORT line (the emulator writes them, and the function's output, on the one
+   * stream, in order — even when they come late, after the next invocation began); on stderr,
+   * what came from the mark to that REPORT. Waits for the REPORT at most `timeoutMs`; without one
+   * (the runtime died) every line since the mark.
    */
-  public async until(mark: number, end: RegExp, timeoutMs: number): Promise<LogLine[]> {
+  public async invocation(n: number, mark: number, timeoutMs: number): Promise<LogLine[]> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const lines = this.since(mark);
-      const i = lines.findIndex(l => end.test(l.text));
-      if (i >= 0) return lines.slice(0, i + 1);
-      const left = deadline - Date.now();
-      if (left <= 0) return lines;
+    while (this.reports.length < n && Date.now() < deadline) {
       await new Promise<void>(resolve => {
-        const timer = setTimeout(resolve, left);
+        const timer = setTimeout(resolve, deadline - Date.now());
         this.waiters.push(() => { clearTimeout(timer); resolve(); });
       });
     }
+    if (this.reports.length < n) return this.since(mark);
+    const [start, report] = [this.starts[n - 1] ?? mark, this.reports[n - 1]];
+    return this.lines.filter(l => (l.stream === 'stdout' ? l.seq >= start : l.seq >= mark) && l.seq <= report);
   }
 
   private add(line: LogLine): void {
-    this.lines.push(line);
-    if (this.lines.length > KEEP) {
-      this.lines.shift();
-      this.dropped++;
-    }
+    const seq = this.seq++;
+    if (line.stream === 'stdout' && /^START RequestId:/.test(line.text)) this.starts.push(seq);
+    if (line.stream === 'stdout' && /^REPORT RequestId:/.test(line.text)) this.reports.push(seq);
+    this.lines.push({ ...line, seq });
+    if (this.lines.length > KEEP) this.lines.shift();
     this.show?.(line);
     for (const wake of this.waiters.splice(0)) wake();
   }
