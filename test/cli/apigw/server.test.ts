@@ -1,6 +1,8 @@
+import * as http from 'http';
 import { LocalApiServer, ServedApi } from '../../../src/cli/apigw/server';
 import { ImageFunction } from '../../../src/cli/local/assembly';
 import { InvokeOptions, RunningFunction } from '../../../src/cli/local/container';
+import { close, listen } from '../../../src/cli/local/http';
 import { synthesizedApiApp } from '../../util';
 
 /** Containers whose handler answers `answer(event)` after `delayMs`; the events they got are kept. */
@@ -82,5 +84,45 @@ describe('LocalApiServer', () => {
       const res = await fetch(`${apis['function-url'].url}/`);
       expect([res.status, await res.json()]).toEqual([504, { message: 'Endpoint request timed out' }]);
     });
+  });
+});
+
+describe('failure paths', () => {
+  test('an answer with a header HTTP cannot carry is a 502, and the server keeps serving (D1)', async () => {
+    const f = fakes(e => (e.rawPath === '/orders/bad'
+      ? { statusCode: 200, headers: { 'X-Price': '5 €', 'Bad Header': 'x' }, cookies: ['a=1'], body: 'hi' }
+      : { statusCode: 200, cookies: ['a=1', 'b=2'], headers: { 'Set-Cookie': 'c=3' }, body: 'ok' }));
+    await serve(assembly, f, async apis => {
+      const bad = await fetch(`${apis['http-api'].url}/orders/bad`);
+      expect(bad.status).toBe(502);
+      expect(await bad.json()).toEqual({ message: 'Internal Server Error' });
+      const good = await fetch(`${apis['http-api'].url}/orders/good`);
+      expect(good.status).toBe(200);
+      // cookies and a Set-Cookie header of another case are all kept (D11)
+      expect(good.headers.getSetCookie().sort()).toEqual(['a=1', 'b=2', 'c=3']);
+    });
+  });
+
+  test('a malformed %-encoding in a path parameter is 400, not 502 (D11)', async () => {
+    await serve(assembly, fakes(() => ({ statusCode: 200, body: 'x' })), async apis => {
+      expect((await fetch(`${apis['http-api'].url}/orders/%E0%A4%A`)).status).toBe(400);
+    });
+  });
+
+  test('when a later API\'s port is busy, start fails naming --port and closes what it opened (D6)', async () => {
+    const blocker = http.createServer();
+    const port = await listen(blocker, 0, 'blocker');
+    await close(blocker);
+    // The first API takes port - 1 (free), the second the busy one.
+    const busy = http.createServer();
+    await listen(busy, port, 'busy');
+    const server = new LocalApiServer(assembly, { port: port - 1, starter: fakes(() => ({})).starter });
+    try {
+      await expect(server.start()).rejects.toThrow(/port \d+ on 127\.0\.0\.1 is in use.*--port/);
+      const stillListening = await fetch(`http://127.0.0.1:${port - 1}/orders`).then(() => true, () => false);
+      expect(stillListening).toBe(false);
+    } finally {
+      await close(busy);
+    }
   });
 });

@@ -85,3 +85,64 @@ test('a new synth that changed the image swaps the containers: the old ones stop
   expect(started).toEqual([{ build: true }, { build: true }]);
   expect(stopped).toEqual([fn.asset!.hash]);
 });
+
+describe('no request waits forever when a container fails (D2)', () => {
+  test('a container that dies mid-invocation: the queued requests get a new container', async () => {
+    let started = 0;
+    const starter = async (): Promise<RunningFunction> => {
+      const id = ++started;
+      return {
+        createMs: 0,
+        startedAt: 0,
+        invoke: async event => {
+          await new Promise(r => setTimeout(r, 30));
+          if (id === 1) throw new Error('fetch failed'); // the container was removed under it
+          return { statusCode: 200, body: event.toString(), roundTripMs: 0, receivedAt: 0, lines: async () => [] };
+        },
+        stop: async () => undefined,
+      };
+    };
+    const pools = new FunctionPools(assembly, { starter: starter as never, maxContainersPerFunction: 1 });
+    const fn = findFunction(assembly, 'A');
+    const results = await Promise.allSettled([1, 2, 3].map(i => pools.invoke(fn, Buffer.from(`${i}`), 'RequestResponse')));
+    expect(results.map(r => (r.status === 'fulfilled' ? r.value.payload : 'failed'))).toEqual(['failed', '2', '3']);
+    expect(started).toBe(2);
+  });
+
+  test('a container that never starts: every queued request is answered with the error, none hangs', async () => {
+    let attempts = 0;
+    const starter = async (): Promise<RunningFunction> => {
+      attempts++;
+      await new Promise(r => setTimeout(r, 10));
+      throw new Error('the container exited before the emulator listened');
+    };
+    const pools = new FunctionPools(assembly, { starter: starter as never, maxContainersPerFunction: 1 });
+    const fn = findFunction(assembly, 'A');
+    const results = await Promise.allSettled([1, 2, 3].map(i => pools.invoke(fn, Buffer.from(`${i}`), 'RequestResponse')));
+    expect(results.map(r => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(attempts).toBe(3);
+  });
+
+  test('stopAll refuses the waiting requests and removes the containers, also one still starting', async () => {
+    const stopped: number[] = [];
+    let n = 0;
+    const starter = async (): Promise<RunningFunction> => {
+      const id = ++n;
+      await new Promise(r => setTimeout(r, 50));
+      return {
+        createMs: 0,
+        startedAt: 0,
+        invoke: async () => { await new Promise(r => setTimeout(r, 1000)); return { statusCode: 200, body: '{}', roundTripMs: 0, receivedAt: 0, lines: async () => [] }; },
+        stop: async () => { stopped.push(id); },
+      };
+    };
+    const pools = new FunctionPools(assembly, { starter: starter as never, maxContainersPerFunction: 1 });
+    const fn = findFunction(assembly, 'A');
+    const calls = [1, 2].map(i => pools.invoke(fn, Buffer.from(`${i}`), 'RequestResponse'));
+    await new Promise(r => setTimeout(r, 10)); // the first container is still starting
+    await pools.stopAll();
+    const results = await Promise.allSettled(calls);
+    expect(results.map(r => r.status)).toEqual(['rejected', 'rejected']);
+    expect(stopped).toEqual([1]);
+  });
+});

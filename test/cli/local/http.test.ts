@@ -1,6 +1,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { readBody } from '../../../src/cli/local/http';
+import { UsageError } from '../../../src/cli/errors';
+import { BodyTooLargeError, close, listen, readBody } from '../../../src/cli/local/http';
 
 test('readBody reads the whole body of a request, however it is chunked', async () => {
   const server = http.createServer(async (req, res) => res.end(String((await readBody(req)).length)));
@@ -12,5 +13,40 @@ test('readBody reads the whole body of a request, however it is chunked', async 
     expect(await (await fetch(url)).text()).toBe('0');
   } finally {
     server.close();
+  }
+});
+
+test('readBody refuses a body over its cap as soon as Content-Length says so, without reading it (D12)', async () => {
+  let seen: unknown;
+  const server = http.createServer(async (req, res) => {
+    try { await readBody(req, 1000); } catch (e) { seen = e; }
+    res.writeHead(413, { connection: 'close' }).end();
+  });
+  const port = await listen(server, 0, 'test');
+  try {
+    // 100 MB declared, 10 bytes sent: answered at once, not after a wait for the rest.
+    const answer = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', headers: { 'content-length': String(100 * 1024 * 1024) } }, res => resolve(res.statusCode!));
+      req.on('error', reject);
+      req.write('0123456789');
+    });
+    expect(answer).toBe(413);
+    expect(seen).toBeInstanceOf(BodyTooLargeError);
+  } finally {
+    await close(server);
+  }
+});
+
+test('listen: a busy port is a usage error that names --port (D13)', async () => {
+  const first = http.createServer();
+  const port = await listen(first, 0, 'first');
+  try {
+    const second = http.createServer();
+    const refused = listen(second, port, 'start-lambda');
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow(`start-lambda: port ${port} on 127.0.0.1 is in use (another start-lambda or start-api?): stop that process, or pass --port with a free port (--port 0 picks one)`);
+    expect(second.listening).toBe(false);
+  } finally {
+    await close(first);
   }
 });
