@@ -107,7 +107,7 @@ async function sam(assembly: string) {
 
 async function main() {
   fs.mkdirSync(ROOT, { recursive: true });
-  const assembly = functionBenchApp(ROOT, 'ApiBench', HANDLER, (stack, fn) => {
+  const assembly = await functionBenchApp(ROOT, 'ApiBench', HANDLER, (stack, fn) => {
     new apigwv2.HttpApi(stack, 'Http').addRoutes({ path: '/bench', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Bench', fn) });
   });
   const a = await ours(assembly);

@@ -26,7 +26,7 @@ function storedBytes(repo: string, tags: string[]): number {
   return [...blobs.values()].reduce((a, b) => a + b, 0);
 }
 
-function run(name: string, build: (dir: string) => string): { repo: string; tags: string[]; seconds: number } {
+async function run(name: string, build: (dir: string) => string | Promise<string>): Promise<{ repo: string; tags: string[]; seconds: number }> {
   const repo = `bench/dedup-${name}-${Date.now()}`;
   const tags: string[] = [];
   const started = Date.now();
@@ -34,15 +34,15 @@ function run(name: string, build: (dir: string) => string): { repo: string; tags
     const dir = path.join(ROOT, name, `fn${i}`);
     fs.rmSync(dir, { recursive: true, force: true });
     handlerDir(dir, i, `function-${i}`, 2, repo); // same requirements.txt, different ~200 kB of code
-    push(build(dir), repo, `fn${i}`);
+    push(await build(dir), repo, `fn${i}`);
     tags.push(`fn${i}`);
   }
   return { repo, tags, seconds: (Date.now() - started) / 1000 };
 }
 
-function main() {
-  const generated = run('generated', ours);
-  const plain = run('naive', naive);
+async function main() {
+  const generated = await run('generated', ours);
+  const plain = await run('naive', naive);
   // Ideal: everything of the first generated image once (base + dependencies + its code and
   // config), plus the code layer and config of each other function.
   const first = manifest(generated.repo, generated.tags[0]);
@@ -61,4 +61,4 @@ function main() {
   }
 }
 
-main();
+void main();

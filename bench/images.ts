@@ -11,8 +11,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { engineEnv, REGISTRY } from '../e2e/helpers';
 import { BaseImage, LambdaContainerFunction } from '../src';
-import { buildFunction, localTag } from '../src/cli/local/image-build';
 import { findFunction, readImageFunctions } from '../src/cli/local/assembly';
+import { buildFunction, localTag } from '../src/cli/local/image-build';
 
 export const OUT = path.join(__dirname, 'out');
 export const env = engineEnv();
@@ -66,7 +66,7 @@ export function handlerDir(dir: string, version: number, seedText = 'bench', fil
 }
 
 /** Ours: synthesize, build as cdk-assets would, push. Returns the local image. */
-export function ours(dir: string): string {
+export async function ours(dir: string): Promise<string> {
   const outdir = path.join(dir, '..', `${path.basename(dir)}.cdk.out`);
   fs.rmSync(outdir, { recursive: true, force: true });
   const app = new App({ outdir });
@@ -79,7 +79,7 @@ export function ours(dir: string): string {
     architecture: ARCH === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
   });
   app.synth();
-  buildFunction(outdir, 'Fn', { engine: 'podman', quiet: true });
+  await buildFunction(outdir, 'Fn', { engine: 'podman', quiet: true });
   return localTag(readImageFunctions(outdir)[0].asset!);
 }
 
@@ -106,9 +106,9 @@ export function manifest(repo: string, tag: string): { config: { digest: string;
  * architecture) synthesized into `root/cdk.out` with asset metadata, its image built; `extend` adds
  * to its stack (an API in front of it). Returns the assembly directory.
  */
-export function functionBenchApp(
+export async function functionBenchApp(
   root: string, stackName: string, handler: string, extend?: (stack: Stack, fn: LambdaContainerFunction) => void,
-): string {
+): Promise<string> {
   const code = path.join(root, 'handler');
   fs.mkdirSync(code, { recursive: true });
   fs.writeFileSync(path.join(code, 'app.py'), handler);
@@ -125,7 +125,7 @@ export function functionBenchApp(
   });
   extend?.(stack, fn);
   app.synth();
-  buildFunction(outdir, 'Fn', { engine: 'podman', quiet: true });
+  await buildFunction(outdir, 'Fn', { engine: 'podman', quiet: true });
   return outdir;
 }
 

@@ -50,7 +50,7 @@ async function oursCold(assembly: string) {
       create.push(running.createMs);
       firstResponse.push(first.receivedAt - running.startedAt);
     } finally {
-      running.stop();
+      await running.stop();
     }
   }
   return { create: median(create), firstResponse: median(firstResponse) };
@@ -82,7 +82,7 @@ async function oursWarm(assembly: string): Promise<number[]> {
     }
     return overheads;
   } finally {
-    running.stop();
+    await running.stop();
   }
 }
 
@@ -129,7 +129,7 @@ async function samWarm(template: string): Promise<{ overheads: number[]; first: 
 async function main() {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx projen compile\` first`);
   fs.mkdirSync(ROOT, { recursive: true });
-  const assembly = functionBenchApp(ROOT, 'InvokeBench', HANDLER);
+  const assembly = await functionBenchApp(ROOT, 'InvokeBench', HANDLER);
   const cold = await oursCold(assembly);
   const cli = oursCliSeconds(assembly);
   const warm = await oursWarm(assembly);

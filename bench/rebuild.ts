@@ -15,17 +15,17 @@ import { handlerDir, layerSize, naive, OUT, ours, push, registryBytes } from './
 
 const ROOT = path.join(OUT, 'rebuild');
 
-function measure(name: string, build: (dir: string) => string, codeLayerIndex: number) {
+async function measure(name: string, build: (dir: string) => string | Promise<string>, codeLayerIndex: number) {
   const dir = path.join(ROOT, name);
   fs.rmSync(dir, { recursive: true, force: true });
   // A nonce per run: the registry keeps earlier runs' blobs, and the second push must be new content.
   const nonce = `${name}-${Date.now()}`;
   handlerDir(dir, 1, 'bench', 10, nonce);
   const repo = `bench/${nonce}`;
-  push(build(dir), repo, 'v1');
+  push(await build(dir), repo, 'v1');
   handlerDir(dir, 2, 'bench', 10, nonce); // a one-line change
   const started = Date.now();
-  const image = build(dir);
+  const image = await build(dir);
   const rebuildSeconds = (Date.now() - started) / 1000;
   const before = registryBytes();
   push(image, repo, 'v2');
@@ -34,11 +34,11 @@ function measure(name: string, build: (dir: string) => string, codeLayerIndex: n
   return { name, added, codeLayer, ratio: added / codeLayer, rebuildSeconds };
 }
 
-function main() {
+async function main() {
   fs.mkdirSync(ROOT, { recursive: true });
   const rows = [
-    measure('generated', ours, -1), // the code layer is the last one
-    measure('naive', naive, -2), //    COPY . then RUN pip install: the code layer is the one before
+    await measure('generated', ours, -1), // the code layer is the last one
+    await measure('naive', naive, -2), //    COPY . then RUN pip install: the code layer is the one before
   ];
   const kb = (b: number) => `${(b / 1024).toFixed(0)} kB`;
   console.log('Rebuild cost after a one-line change to a ~1 MB handler (Pillow dependency), pushed to a local registry\n');
@@ -49,4 +49,4 @@ function main() {
   }
 }
 
-main();
+void main();

@@ -13,13 +13,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { engine, engineEnv, HOST_ARCH, HOST_PLATFORM_ARCH, REGISTRY, registryConfig, registryManifest, REPO, synth } from './helpers';
 import { ExampleStack } from '../examples/app';
 import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
-import { buildFunction } from '../src/cli/local/image-build';
-import { readImageFunctions } from '../src/cli/local/assembly';
-import { functionLayers } from '../src/cli/local/image-history';
-import { invokeFunction, RequestEntityTooLargeError, startFunction } from '../src/cli/local/container';
-import { main } from '../src/cli/main';
 import { LocalApiServer } from '../src/cli/apigw/server';
+import { readImageFunctions } from '../src/cli/local/assembly';
+import { invokeFunction, startFunction } from '../src/cli/local/container';
+import { buildFunction } from '../src/cli/local/image-build';
+import { functionLayers } from '../src/cli/local/image-history';
+import { RequestEntityTooLargeError } from '../src/cli/local/lambda-semantics';
 import { LocalLambdaServer } from '../src/cli/local/lambda-server';
+import { main } from '../src/cli/main';
 
 const env = engineEnv();
 Object.assign(process.env, env);
@@ -59,8 +60,8 @@ beforeAll(() => {
 });
 
 describe('every example function builds from its generated Dockerfile', () => {
-  test.each(['Thumbnailer', 'CreateOrder', 'CustomRuntime', 'Greeter', 'PythonRic', 'Echo'])('%s', fn => {
-    const result = buildFunction(assembly, fn, { engine: 'podman', quiet: true });
+  test.each(['Thumbnailer', 'CreateOrder', 'CustomRuntime', 'Greeter', 'PythonRic', 'Echo'])('%s', async fn => {
+    const result = await buildFunction(assembly, fn, { engine: 'podman', quiet: true });
     expect(engine(['image', 'inspect', '--format', '{{.Architecture}}', result.tag], env).trim()).toBe(HOST_PLATFORM_ARCH);
   });
 });
@@ -82,12 +83,12 @@ describe('pushed images are single-architecture image manifests (never an index)
 });
 
 describe('runtime interface clients stay slim', () => {
-  test('each RIC adds at most 10 MB to the image it runs in (its build tree stays in the build stage)', () => {
+  test('each RIC adds at most 10 MB to the image it runs in (its build tree stays in the build stage)', async () => {
     // The final image minus its base: the RIC plus a few kB of handler code (no dependencies).
     const imageBytes = (ref: string) => Number(engine(['image', 'inspect', '--format', '{{.Size}}', ref], env).trim());
     const added: Record<string, number> = {};
     for (const [fn, base, ric] of [['Greeter', 'docker.io/library/node:22-bookworm-slim', 'aws-lambda-ric'], ['PythonRic', 'docker.io/library/python:3.13-slim', 'awslambdaric']]) {
-      const { tag } = buildFunction(assembly, fn, { engine: 'podman', quiet: true });
+      const { tag } = await buildFunction(assembly, fn, { engine: 'podman', quiet: true });
       added[ric] = imageBytes(tag) - imageBytes(base);
     }
     const report = Object.fromEntries(Object.entries(added).map(([ric, bytes]) => [ric, { bytes, megabytes: +(bytes / 1e6).toFixed(2) }]));
@@ -104,14 +105,14 @@ describe('runtime interface clients stay slim', () => {
 });
 
 describe('layers', () => {
-  test('a code-only change rebuilds only the code layer of a generated image', () => {
+  test('a code-only change rebuilds only the code layer of a generated image', async () => {
     for (const fn of ['Thumbnailer', 'Greeter', 'PythonRic']) {
-      const { rows } = functionLayers(assembly, fn, { engine: 'podman', build: false });
+      const { rows } = await functionLayers(assembly, fn, { engine: 'podman', build: false });
       const rebuilt = rows.filter(r => r.rebuiltOnCodeChange && r.size > 0);
       expect(rebuilt.map(r => r.step)).toEqual([expect.stringMatching(/^COPY code\/ /)]);
     }
     // The thumbnailer's dependencies (Pillow) are their own layer below the code: reused on a code change.
-    const pip = functionLayers(assembly, 'Thumbnailer', { engine: 'podman', build: false }).rows.find(r => r.from === 'Dockerfile' && /pip install/.test(r.step));
+    const pip = (await functionLayers(assembly, 'Thumbnailer', { engine: 'podman', build: false })).rows.find(r => r.from === 'Dockerfile' && /pip install/.test(r.step));
     expect(pip).toMatchObject({ rebuiltOnCodeChange: false });
     expect(pip!.size).toBeGreaterThan(1024 * 1024);
   });
@@ -135,11 +136,12 @@ describe('invoked under the Runtime Interface Emulator', () => {
       const answers = [];
       for (let i = 0; i < 3; i++) answers.push(await running.invoke(Buffer.from(JSON.stringify({ body: JSON.stringify({ item: `tea-${i}` }) }))));
       expect(answers.map(a => JSON.parse(JSON.parse(a.body).body).item)).toEqual(['tea-0', 'tea-1', 'tea-2']);
-      const reports = (await running.logs(3)).match(/^REPORT RequestId:.*$/mg) ?? [];
-      expect(reports).toHaveLength(3);
-      expect(reports.filter(r => /Init Duration/.test(r))).toHaveLength(1);
+      // Each invocation's own lines: one START…REPORT each, the first with the init.
+      const reports = (await Promise.all(answers.map(a => a.lines()))).map(lines => lines.filter(l => /^REPORT RequestId:/.test(l.text)).map(l => l.text));
+      expect(reports.map(r => r.length)).toEqual([1, 1, 1]);
+      expect(reports.flat().filter(r => /Init Duration/.test(r))).toHaveLength(1);
     } finally {
-      running.stop();
+      await running.stop();
     }
   });
 
@@ -216,7 +218,7 @@ describe('invoked under the Runtime Interface Emulator', () => {
         // When this fails, the emulator sets the header as Lambda does: drop the shape check in functionErrorOf.
         expect(answer.functionError).toBeUndefined();
       } finally {
-        running.stop();
+        await running.stop();
       }
     });
 
@@ -315,7 +317,7 @@ describe('invoked under the Runtime Interface Emulator', () => {
       expect(ports['8080/tcp']).toEqual([expect.objectContaining({ HostIp: '127.0.0.1' })]);
       expect((await running.invoke(Buffer.from('{}'))).statusCode).toBe(200);
     } finally {
-      running.stop();
+      await running.stop();
     }
   });
 

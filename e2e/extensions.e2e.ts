@@ -12,9 +12,9 @@ import AdmZip from 'adm-zip';
 import { Stack } from 'aws-cdk-lib';
 import { engine, engineEnv, HOST_ARCH, synth } from './helpers';
 import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, LayerImage, RuntimeInterfaceClient } from '../src';
-import { buildArguments, buildFunction, localTag } from '../src/cli/local/image-build';
 import { findFunction, readImageAssets } from '../src/cli/local/assembly';
 import { invokeFunction } from '../src/cli/local/container';
+import { buildArguments, buildFunction, localTag } from '../src/cli/local/image-build';
 
 const env = engineEnv();
 Object.assign(process.env, env);
@@ -114,10 +114,10 @@ test('the same layers in your own Dockerfile: extensions register, the wrapper r
   expect(JSON.parse(result.body)).toEqual({ extensions: ['lambda-adapter', 'probe'], wrapped_by: 'wrapper.sh', shared: 'from the layer zip', event: { own: true } });
 });
 
-test('the same layers in two functions with different code give identical image layers, even without a build cache', () => {
+test('the same layers in two functions with different code give identical image layers, even without a build cache', async () => {
   const layersOf = (image: string) => JSON.parse(engine(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', image], env)) as string[];
   const base = layersOf(`public.ecr.aws/lambda/python:3.13-${HOST_ARCH.name}`);
-  const first = layersOf(buildFunction(assembly, 'First', { engine: 'podman', quiet: true }).tag);
+  const first = layersOf((await buildFunction(assembly, 'First', { engine: 'podman', quiet: true })).tag);
   // The second one from scratch: equal layers must come from equal bytes, not from the cache.
   const asset = findFunction(assembly, 'Second').asset!;
   execFileSync('podman', [...buildArguments(asset).slice(0, -1), '--no-cache', '.'], { cwd: asset.directory, env, stdio: 'pipe' });

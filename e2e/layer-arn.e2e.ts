@@ -18,9 +18,9 @@ import { clientConfig, EMULATOR, REGION } from './deploy-target';
 import { engineEnv, HOST_ARCH, synth } from './helpers';
 import { MinistackShim, startMinistackShim } from './ministack-shim';
 import { BaseImage, ExtensionImageLayer, LambdaContainerFunction } from '../src';
-import { buildArguments, localTag } from '../src/cli/local/image-build';
 import { findFunction } from '../src/cli/local/assembly';
 import { invokeFunction } from '../src/cli/local/container';
+import { buildArguments, localTag } from '../src/cli/local/image-build';
 
 const env = engineEnv();
 Object.assign(process.env, env);

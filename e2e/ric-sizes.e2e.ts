@@ -12,8 +12,8 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { E2E_DIR, engine, engineEnv, HOST_ARCH, REPO, synth } from './helpers';
 import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
-import { buildFunction } from '../src/cli/local/image-build';
 import { invokeFunction } from '../src/cli/local/container';
+import { buildFunction } from '../src/cli/local/image-build';
 
 const env = engineEnv();
 Object.assign(process.env, env);
@@ -64,8 +64,8 @@ beforeAll(() => {
 });
 
 describe('each RIC image builds from its generated Dockerfile', () => {
-  test.each(CASES.map(c => c.fn))('%s', fn => {
-    tags[fn] = buildFunction(assembly, fn, { engine: 'podman', quiet: true }).tag;
+  test.each(CASES.map(c => c.fn))('%s', async fn => {
+    tags[fn] = (await buildFunction(assembly, fn, { engine: 'podman', quiet: true })).tag;
   });
 });
 
@@ -90,7 +90,7 @@ describe('each RIC answers under the Runtime Interface Emulator', () => {
 });
 
 describe('runtime interface clients stay slim', () => {
-  test('the Java and Go RICs add at most 10 MB each to the image they run in', () => {
+  test('the Java and Go RICs add at most 10 MB each to the image they run in', async () => {
     const imageBytes = (ref: string) => Number(engine(['image', 'inspect', '--format', '{{.Size}}', ref], env).trim());
     // What the final stage holds under /function (the RIC, the handler): file sizes, for the report.
     const functionFiles = (ref: string) => Object.fromEntries(
@@ -99,7 +99,7 @@ describe('runtime interface clients stay slim', () => {
     const measured: Record<string, unknown> = {};
     const added: number[] = [];
     for (const { fn, ric, base } of CASES) {
-      const tag = tags[fn] ?? buildFunction(assembly, fn, { engine: 'podman', quiet: true }).tag;
+      const tag = tags[fn] ?? (await buildFunction(assembly, fn, { engine: 'podman', quiet: true })).tag;
       const bytes = imageBytes(tag) - imageBytes(base);
       added.push(bytes);
       measured[ric] = { bytes, megabytes: +(bytes / 1e6).toFixed(2), base, files: functionFiles(tag) };

@@ -10,6 +10,8 @@ export REGISTRY_AUTH_FILE="$E2E_DIR/conf/auth.json"
 export BUILDAH_ISOLATION=chroot
 # The engine the local tooling and cdk-assets use.
 export CDK_DOCKER=podman
+# The local tools' credential chain: no instance metadata service on these machines (see .ci/run).
+export AWS_EC2_METADATA_DISABLED=true
 export E2E_REGISTRY=127.0.0.1:5000
 export E2E_RIE="$E2E_DIR/bin/aws-lambda-rie"
 # The deploy emulator (scripts/e2e/ministack.sh): its port, account and region, and the engine's

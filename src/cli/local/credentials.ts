@@ -20,6 +20,8 @@ export interface Credentials {
 export type CredentialSource = () => Promise<Credentials>;
 
 let chain: CredentialSource | undefined;
+/** Why the default chain found nothing, once it did not: not asked again in this process (each try can cost seconds). */
+let chainFailed: string | undefined;
 
 /** The SDK's default chain (memoized by the SDK: refreshed when they expire). */
 function defaultChain(): CredentialSource {
@@ -35,6 +37,10 @@ export async function credentialVariables(
   options: { none?: boolean; source?: CredentialSource; timeoutMs?: number; onFallback?: (why: string) => void } = {},
 ): Promise<CredentialVariables> {
   if (options.none) return {};
+  if (!options.source && chainFailed !== undefined) {
+    options.onFallback?.(chainFailed);
+    return PLACEHOLDER_CREDENTIALS;
+  }
   const source = options.source ?? defaultChain();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -48,6 +54,7 @@ export async function credentialVariables(
       ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
     };
   } catch (e) {
+    if (!options.source) chainFailed = (e as Error).message;
     options.onFallback?.((e as Error).message);
     return PLACEHOLDER_CREDENTIALS;
   } finally {
