@@ -3,8 +3,8 @@ import * as http from 'http';
 import * as path from 'path';
 import { startLambdaCommand } from '../../../src/cli/commands/local-endpoint';
 import { EXIT_CODES } from '../../../src/cli/errors';
-import { main } from '../../../src/cli/main';
 import { close, listen } from '../../../src/cli/local/http';
+import { main } from '../../../src/cli/main';
 import { synthesizedApp, tempTree } from '../../util';
 
 let assembly: string;
