@@ -5,7 +5,7 @@ import { LABELS, OwnedContainers, ownerLabels, processAlive, reapOrphans, Shutti
 import { tempTree } from '../../util';
 
 /** A stand-in engine: records every call in `calls`; `ps` and `inspect` answer from `containers` (name pid host). */
-function fakeEngine(containers: string[] = []): { command: string; calls: () => string[] } {
+function fakeEngine(containers: string[] = []): { command: string; calls: () => string[]; record: (line: string) => void } {
   const dir = tempTree({});
   const record = path.join(dir, 'calls');
   const command = path.join(dir, 'engine');
@@ -18,7 +18,11 @@ function fakeEngine(containers: string[] = []): { command: string; calls: () => 
     '  create) sleep 0.2 ;;',
     'esac',
   ].join('\n'), { mode: 0o755 });
-  return { command, calls: () => (fs.existsSync(record) ? fs.readFileSync(record, 'utf8').trim().split('\n') : []) };
+  return {
+    command,
+    calls: () => (fs.existsSync(record) ? fs.readFileSync(record, 'utf8').trim().split('\n') : []),
+    record: line => fs.appendFileSync(record, `${line}\n`),
+  };
 }
 
 test('ownerLabels name the tool, the process, the host and the assembly', () => {
@@ -34,12 +38,15 @@ describe('OwnedContainers', () => {
   test('removeAll waits for a create in flight, then removes it: Ctrl-C during a cold start leaks nothing (D6)', async () => {
     const engine = fakeEngine();
     const owned = new OwnedContainers();
-    const creating = owned.create(engine.command, 'c1', async () => { await new Promise(r => setTimeout(r, 200)); engine.calls(); });
+    const creating = owned.create(engine.command, 'c1', async () => {
+      await new Promise(r => setTimeout(r, 200));
+      engine.record('create c1 (done)'); // the container exists only now
+    });
     await new Promise(r => setTimeout(r, 20));
     const removing = owned.removeAll();
     await creating;
     await removing;
-    expect(engine.calls()).toEqual(['rm --force c1']);
+    expect(engine.calls()).toEqual(['create c1 (done)', 'rm --force c1']);
     expect(owned.size).toBe(0);
   });
 
