@@ -13,7 +13,6 @@ import { OWNED } from '../local/containers';
 import { envOverrides, readEnvVars } from '../local/env-vars';
 import { deploymentOnlyWarning } from '../local/function-pool';
 import { checkRequest, InvocationType, lambdaAnswer } from '../local/lambda-semantics';
-import { functionLog } from '../local/logs';
 import { onSignals, SIGNAL_EXIT } from '../local/shutdown';
 import type { CliIo } from '../main';
 
@@ -59,7 +58,7 @@ export async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOpt
     const payload = answers.length > 0 ? answers[answers.length - 1].payload : '';
     const timings = formatTimings(running, results);
     if (o.json) {
-      io.out(`${JSON.stringify({ statusCode: last.statusCode, functionError, payload, logs: functionLog(lines), timings }, undefined, 2)}\n`);
+      io.out(`${JSON.stringify({ statusCode: last.statusCode, functionError, payload, logs: await text(), timings }, undefined, 2)}\n`);
     } else {
       io.out(`${payload}\n`);
       io.err(`${timings}\n`);

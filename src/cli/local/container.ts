@@ -18,7 +18,7 @@ import { credentialVariables, CredentialVariables } from './credentials';
 import { engineRun, engineSpawn, findEngine } from './engine';
 import { buildFunction, localTag } from './image-build';
 import { checkRequest, EmulatorAnswer, InvocationType, lambdaAnswer } from './lambda-semantics';
-import { followLogs, functionLog, LineLog, LogLine } from './logs';
+import { followLogs, LineLog, LogLine } from './logs';
 import { CliError } from '../errors';
 
 export interface InvokeOptions {
@@ -84,7 +84,7 @@ export interface InvokeResult {
   readonly statusCode: number;
   /** Lambda's payload: the function's answer, or Lambda's error object when its runtime failed. */
   readonly body: string;
-  /** The invocation's log (START … REPORT, the function's output). */
+  /** The invocation's log: the function's output, the emulator's lines (init, extensions), START … REPORT. */
   readonly logs: string;
   /** Container start (after it was created) to the first response, in milliseconds. */
   readonly coldStartMs: number;
@@ -255,7 +255,7 @@ export async function invokeFunction(
     return {
       statusCode: invocation.statusCode,
       body: answer.payload,
-      logs: functionLog(lines),
+      logs,
       coldStartMs: invocation.receivedAt - running.startedAt,
       createMs: running.createMs,
       functionError: answer.functionError,
