@@ -227,7 +227,7 @@ async function waitForEmulator(port: number, timeoutMs: number, exited: () => Pr
  * written in one (a newline in the value): those go by name, their values in the engine's own
  * environment. Either way no value is on a command line (`ps`) or in an error message.
  */
-function envFile(env: Record<string, string>): { args: string[]; engineEnv: Record<string, string>; remove: () => void } {
+export function envFile(env: Record<string, string>): { args: string[]; engineEnv: Record<string, string>; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-env-'));
   const file = path.join(dir, 'env');
   const inFile = Object.entries(env).filter(([, v]) => !/[\r\n]/.test(v));

@@ -1,5 +1,6 @@
+import * as fs from 'fs';
 import { ImageFunction } from '../../../src/cli/local/assembly';
-import { containerEnvironment, endpointForContainer, findRie, hostAccess, processArgv } from '../../../src/cli/local/container';
+import { ContainerStartError, containerEnvironment, endpointForContainer, envFile, findRie, hostAccess, processArgv } from '../../../src/cli/local/container';
 
 const asset = { hash: 'AB'.repeat(32), directory: '/x', dockerFile: 'Dockerfile', platform: 'linux/arm64', buildArgs: { A: '1' }, buildSecrets: { creds: 'src=/home/u/.aws/credentials' }, target: 'final', destinations: [] };
 const fn = (over: Partial<ImageFunction> = {}): ImageFunction => ({
@@ -74,4 +75,28 @@ describe('without host networking', () => {
   ])('an endpoint on the host\'s loopback is reached through the host alias: %s', (url, expected) => {
     expect(endpointForContainer(url, 'host.docker.internal')).toBe(expected);
   });
+});
+
+describe('how values reach the engine (D7)', () => {
+  test('an env file only its owner reads, named on the command line instead of the values; removed after create', () => {
+    const values = envFile({ AWS_SECRET_ACCESS_KEY: 'qaSecretDoNotLeak', STAGE: 'dev', MULTI: 'line1\nline2' });
+    const file = values.args[1];
+    try {
+      expect(values.args).toEqual(['--env-file', file, '--env', 'MULTI']);
+      expect(values.args.join(' ')).not.toContain('qaSecretDoNotLeak');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(file, 'utf8')).toBe('AWS_SECRET_ACCESS_KEY=qaSecretDoNotLeak\nSTAGE=dev\n');
+      // A value an env file cannot hold goes by name, its value in the engine's environment.
+      expect(values.engineEnv).toEqual({ MULTI: 'line1\nline2' });
+    } finally {
+      values.remove();
+    }
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});
+
+test('an image without the emulator: the error says to pass --rie (D13)', () => {
+  const why = 'podman start failed (exit 125): runc create failed: stat /usr/local/bin/aws-lambda-rie: no such file or directory';
+  expect(new ContainerStartError(fn(), why, false).message).toMatch(/^S\/Fn: the image has no \/usr\/local\/bin\/aws-lambda-rie .*pass --rie <path to aws-lambda-rie> or set CDK_LAMBDA_CONTAINER_RIE/);
+  expect(new ContainerStartError(fn(), why, true).message).toBe(`S/Fn: ${why}`);
 });
