@@ -6,6 +6,7 @@
  * stopped. Values reach the engine in a 0600 env file removed right after `create` (or its own
  * environment), never its command line. `invokeFunction` is the one-shot API the e2e suite uses.
  */
+import { ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -320,7 +321,9 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
     '--runtime-api-address', runtimeAddress,
     ...argv,
   ];
-  const stop = () => OWNED.remove(name);
+  let follower: ChildProcess | undefined;
+  // The follower would notice the container's end only on its next poll (about half a second).
+  const stop = () => OWNED.remove(name).finally(() => follower?.kill());
   const created = performance.now();
   try {
     await OWNED.create(engine, name, () => engineRun(engine, createArgs, { env: values.engineEnv }));
@@ -334,7 +337,7 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
   const log = new LineLog(options.onLog);
   try {
     await engineRun(engine, ['start', name]);
-    followLogs(engine, name, log);
+    follower = followLogs(engine, name, log);
     const exited = async () => {
       const state = (await engineSpawn(engine, ['inspect', '--format', '{{.State.Running}} {{.State.Error}}', name])).stdout.trim();
       return state.startsWith('true') ? undefined : state.replace(/^\S+\s*/, '');

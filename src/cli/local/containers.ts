@@ -24,6 +24,14 @@ export function ownerLabels(assemblyDir: string, pid = process.pid): string[] {
   ];
 }
 
+/**
+ * `rm` arguments that remove a container at once: Docker's and Finch's `rm --force` kill it;
+ * podman's first sends SIGTERM and waits (10 s for a process that ignores it), so `--time 0`.
+ */
+export function removeArgs(engine: string, name: string): string[] {
+  return path.basename(engine).includes('podman') ? ['rm', '--force', '--time', '0', name] : ['rm', '--force', name];
+}
+
 /** Shutting down: no container may start any more. */
 export class ShuttingDownError extends CliError {
   constructor() {
@@ -68,7 +76,7 @@ export class OwnedContainers {
   public async remove(name: string): Promise<void> {
     const engine = this.names.get(name);
     if (!engine) return;
-    await engineSpawn(engine, ['rm', '--force', name]);
+    await engineSpawn(engine, removeArgs(engine, name));
     this.names.delete(name);
   }
 
@@ -107,6 +115,6 @@ export async function reapOrphans(engine: string, alive: (pid: number) => boolea
   const orphans = result.stdout.split('\n').map(l => l.trim().split(' ')).filter(([name, pid, host]) => (
     name && host === os.hostname() && /^\d+$/.test(pid ?? '') && Number(pid) !== process.pid && !alive(Number(pid))
   )).map(([name]) => name.replace(/^\//, ''));
-  await Promise.all(orphans.map(name => engineSpawn(engine, ['rm', '--force', name])));
+  await Promise.all(orphans.map(name => engineSpawn(engine, removeArgs(engine, name))));
   return orphans;
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LABELS, OwnedContainers, ownerLabels, processAlive, reapOrphans, ShuttingDownError } from '../../../src/cli/local/containers';
+import { LABELS, OwnedContainers, ownerLabels, processAlive, reapOrphans, removeArgs, ShuttingDownError } from '../../../src/cli/local/containers';
 import { tempTree } from '../../util';
 
 /** A stand-in engine: records every call in `calls`; `ps` and `inspect` answer from `containers` (name pid host). */
@@ -89,4 +89,10 @@ describe('reapOrphans', () => {
     expect(processAlive(process.pid)).toBe(true);
     expect(processAlive(2 ** 22 + 12345)).toBe(false);
   });
+});
+
+test('removal kills at once: podman gets --time 0 (it would wait 10 s for a process that ignores SIGTERM), others rm --force', () => {
+  expect(removeArgs('/usr/bin/podman', 'c')).toEqual(['rm', '--force', '--time', '0', 'c']);
+  expect(removeArgs('docker', 'c')).toEqual(['rm', '--force', 'c']);
+  expect(removeArgs('finch', 'c')).toEqual(['rm', '--force', 'c']);
 });
