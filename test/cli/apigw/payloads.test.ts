@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { HttpRequest, requestEvent } from '../../../src/cli/apigw/payloads';
+import {
+  allValues, ApiRequest, apiGatewayId, apiTime, commaJoined, functionUrlEvent, HttpRequest, httpApiEvent, lastValues, requestEvent, restApiEvent,
+} from '../../../src/cli/apigw/payloads';
 import { Api, ApiRoute } from '../../../src/cli/apigw/routes';
 import { shape } from '../../util';
 
@@ -40,6 +42,8 @@ describe('requestEvent', () => {
   test('payload 1.0 (REST API) has the shape API Gateway sends: last values and multi-value maps, the stage in the path', () => {
     const e = json(requestEvent(api('rest-api'), route('1.0'), { id: '42' }, request({ method: 'POST', body: Buffer.from('{"a":1}'), headers: [['Content-Type', 'application/json'], ['X-Multi', 'one'], ['X-Multi', 'two']] })));
     expect(Object.keys(e).sort()).toEqual(Object.keys(fixture('apigateway-rest')).sort());
+    const withAgent = json(requestEvent(api('rest-api'), route('1.0'), { id: '42' }, request({ method: 'POST', body: Buffer.from('{"a":1}') })));
+    expect(shape(withAgent)).toEqual(shape(fixture('apigateway-rest'))); // the identity's 11 fields, extendedRequestId, ...
     expect(e).toMatchObject({
       resource: '/orders/{id}',
       path: '/orders/42',
@@ -73,5 +77,92 @@ describe('requestEvent', () => {
     expect(restWith).toMatchObject({ isBase64Encoded: true, body: png.toString('base64') });
     const text = json(requestEvent(api('http-api'), route('2.0'), {}, request({ method: 'POST', body: Buffer.from('{"a":1}'), headers: [['content-type', 'application/json; charset=utf-8']] })));
     expect(text).toMatchObject({ isBase64Encoded: false, body: '{"a":1}' });
+  });
+
+  test('the region given (us-east-1 by default) is in the domain; the time is `now`', () => {
+    const now = new Date('2026-12-02T06:52:40.123Z');
+    const v2 = json(requestEvent(api('http-api'), route('2.0'), {}, request(), now, 'eu-west-2'));
+    expect(v2.requestContext).toMatchObject({ domainName: 'http1234ab.execute-api.eu-west-2.amazonaws.com', time: '02/Dec/2026:06:52:40 +0000', timeEpoch: now.getTime() });
+    const rest = json(requestEvent(api('rest-api'), route('1.0'), {}, request(), now));
+    expect(rest.requestContext).toMatchObject({ domainName: 'http1234ab.execute-api.us-east-1.amazonaws.com', requestTime: '02/Dec/2026:06:52:40 +0000' });
+    const url = json(requestEvent(api('function-url', { logicalId: 'OrdersFunctionUrl12AB' }), route('2.0', '$default', 'ANY'), {}, request(), now, 'ap-south-1'));
+    expect(url.requestContext.domainName).toBe('ordersfunctionurl12ab.lambda-url.ap-south-1.on.aws');
+  });
+
+  test('request ids as each API writes them; a resource keeps its id; HTTP APIs\' payload 1.0 path has no stage', () => {
+    const v2 = json(requestEvent(api('http-api'), route('2.0'), {}, request()));
+    expect(v2.requestContext.requestId).toMatch(/^[A-Za-z0-9+/]{15}=$/);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const rest = () => json(requestEvent(api('rest-api'), route('1.0'), {}, request()));
+    const [a, b] = [rest(), rest()];
+    expect(a.requestContext.requestId).toMatch(uuid);
+    expect(a.requestContext.requestId).not.toBe(b.requestContext.requestId);
+    expect(a.requestContext.extendedRequestId).toMatch(/^[A-Za-z0-9+/]{15}=$/);
+    expect(a.requestContext.resourceId).toMatch(/^[a-z0-9]{6}$/);
+    expect(b.requestContext.resourceId).toBe(a.requestContext.resourceId);
+    expect(json(requestEvent(api('rest-api'), route('1.0', '/other'), {}, request())).requestContext.resourceId).not.toBe(a.requestContext.resourceId);
+    expect(json(requestEvent(api('function-url'), route('2.0', '$default', 'ANY'), {}, request())).requestContext.requestId).toMatch(uuid);
+    const v1 = json(requestEvent(api('http-api', { stage: 'dev' }), route('1.0'), {}, request()));
+    expect(v1.requestContext).toMatchObject({ path: '/orders/42', stage: 'dev' });
+    expect(shape(v1.requestContext)).toEqual(shape(fixture('apigateway-rest').requestContext));
+  });
+});
+
+describe('the builders', () => {
+  const req: ApiRequest = {
+    method: 'POST',
+    path: '/orders/42',
+    rawQuery: 'a=1&a=2&b=x%2By',
+    query: [['a', '1'], ['a', '2'], ['b', 'x+y']],
+    headers: [['Host', 'h'], ['user-agent', 'ua/1'], ['Cookie', 'c=1; d=2']],
+    body: '{}',
+    isBase64Encoded: false,
+    sourceIp: '10.0.0.1',
+  };
+  const time = new Date('2015-04-09T12:34:56.789Z');
+  const context = { accountId: '111122223333', apiId: 'abcdefghij', region: 'eu-west-1', stage: 'prod', requestId: 'rid', time, pathParameters: { id: '42' } };
+
+  test('are pure: the ids, time, region and account are the caller\'s', () => {
+    const http = () => httpApiEvent(req, { ...context, routeKey: 'POST /orders/{id}' });
+    expect(http()).toEqual(http());
+    expect(http()).toMatchObject({
+      routeKey: 'POST /orders/{id}',
+      cookies: ['c=1', 'd=2'],
+      queryStringParameters: { a: '1,2', b: 'x+y' },
+      pathParameters: { id: '42' },
+      requestContext: {
+        accountId: '111122223333',
+        domainName: 'abcdefghij.execute-api.eu-west-1.amazonaws.com',
+        http: { method: 'POST', path: '/orders/42', sourceIp: '10.0.0.1', userAgent: 'ua/1' },
+        requestId: 'rid',
+        time: '09/Apr/2015:12:34:56 +0000',
+        timeEpoch: time.getTime(),
+      },
+    });
+    const rest = () => restApiEvent(req, { ...context, resource: '/orders/{id}', resourceId: 'r1d2e3', extendedRequestId: 'x' });
+    expect(rest()).toEqual(rest());
+    expect(shape(json(rest()))).toEqual(shape(fixture('apigateway-rest')));
+    expect(rest().requestContext).toMatchObject({
+      accountId: '111122223333',
+      resourceId: 'r1d2e3',
+      requestId: 'rid',
+      extendedRequestId: 'x',
+      path: '/prod/orders/42',
+      requestTimeEpoch: time.getTime(),
+      domainName: 'abcdefghij.execute-api.eu-west-1.amazonaws.com',
+      identity: { sourceIp: '10.0.0.1', userAgent: 'ua/1' },
+    });
+    const url = functionUrlEvent(req, { urlId: 'u1', region: 'eu-west-1', requestId: 'rid', time });
+    expect(url.requestContext).toMatchObject({ accountId: 'anonymous', apiId: 'u1', domainName: 'u1.lambda-url.eu-west-1.on.aws', routeKey: '$default', stage: '$default' });
+    expect(url).not.toHaveProperty('pathParameters');
+  });
+
+  test('helpers: API Gateway\'s time and short ids; the maps of repeated names', () => {
+    expect(apiTime(new Date('2026-01-05T03:04:05Z'))).toBe('05/Jan/2026:03:04:05 +0000');
+    expect(apiGatewayId(Buffer.alloc(32, 0xff))).toBe('//////////////8=');
+    const pairs: Array<[string, string]> = [['a', '1'], ['b', '2'], ['a', '3']];
+    expect(lastValues(pairs)).toEqual({ a: '3', b: '2' });
+    expect(allValues(pairs)).toEqual({ a: ['1', '3'], b: ['2'] });
+    expect(commaJoined(pairs)).toEqual({ a: '1,3', b: '2' });
   });
 });
