@@ -110,7 +110,8 @@ export class LocalApiServer {
     const headers: Array<[string, string]> = [];
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
     const request = { method, url, headers, body, sourceIp: req.socket.remoteAddress };
-    const event = Buffer.from(JSON.stringify(requestEvent(api, match.route, match.pathParameters, request, new Date(), this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION)));
+    const region = this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const event = Buffer.from(JSON.stringify(requestEvent(api, match.route, match.pathParameters, request, new Date(), region)));
     // Lambda's 6 MB counts the event as sent: a binary body after base64.
     if (event.length > LIMITS.payloadSyncMaxBytes) return gatewayError(api, 413);
     const fn = findFunction(this.assemblyDir, match.route.functionPath);
