@@ -4,6 +4,7 @@
  * routing, the event of the route's payload format, the response mapped back, and API Gateway's
  * own answers (404, 413, 502 for a malformed answer or a function error, 504 at the timeout).
  */
+import * as crypto from 'crypto';
 import * as http from 'http';
 import { requestEvent } from './payloads';
 import { gatewayError, HttpResponse, httpResponse } from './responses';
@@ -107,9 +108,10 @@ export class LocalApiServer {
       throw e;
     }
     if (!match) return gatewayError(api, 404);
-    const headers: Array<[string, string]> = [];
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-    const request = { method, url, headers, body, sourceIp: req.socket.remoteAddress };
+    const sent: Array<[string, string]> = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) sent.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+    const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+    const request = { method, url, headers: withForwardingHeaders(sent, sourceIp, req.socket.localPort ?? 0), body, sourceIp };
     const region = this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     const event = Buffer.from(JSON.stringify(requestEvent(api, match.route, match.pathParameters, request, new Date(), region)));
     // Lambda's 6 MB counts the event as sent: a binary body after base64.
@@ -125,6 +127,26 @@ export class LocalApiServer {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * A request's headers as API Gateway and function URLs pass them on: the client's address
+ * appended to `X-Forwarded-For`, the port and protocol it came on (here: the local port, http)
+ * set by the gateway, and an X-Ray `X-Amzn-Trace-Id` when the client sent none.
+ */
+export function withForwardingHeaders(headers: ReadonlyArray<readonly [string, string]>, sourceIp: string, port: number): Array<[string, string]> {
+  const named = (name: string) => headers.filter(([k]) => k.toLowerCase() === name).map(([, v]) => v);
+  const own = headers.filter(([k]) => !['x-forwarded-for', 'x-forwarded-port', 'x-forwarded-proto'].includes(k.toLowerCase())) as Array<[string, string]>;
+  const result: Array<[string, string]> = [
+    ...own,
+    ['X-Forwarded-For', [...named('x-forwarded-for'), sourceIp].join(', ')],
+    ['X-Forwarded-Port', String(port)],
+    ['X-Forwarded-Proto', 'http'],
+  ];
+  if (named('x-amzn-trace-id').length === 0) {
+    result.push(['X-Amzn-Trace-Id', `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${crypto.randomBytes(12).toString('hex')}`]);
+  }
+  return result;
 }
 
 /** Writes a response; its headers were checked by `httpResponse`, and Node checks them again (throws). */

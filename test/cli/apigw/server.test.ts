@@ -1,5 +1,5 @@
 import * as http from 'http';
-import { LocalApiServer, ServedApi } from '../../../src/cli/apigw/server';
+import { LocalApiServer, ServedApi, withForwardingHeaders } from '../../../src/cli/apigw/server';
 import { ImageFunction } from '../../../src/cli/local/assembly';
 import { InvokeOptions, RunningFunction } from '../../../src/cli/local/container';
 import { close, listen } from '../../../src/cli/local/http';
@@ -125,4 +125,12 @@ describe('failure paths', () => {
       await close(busy);
     }
   });
+});
+
+test('the headers API Gateway adds: X-Forwarded-For/-Port/-Proto and an X-Amzn-Trace-Id (the review\'s 🟡)', () => {
+  const headers = withForwardingHeaders([['Host', 'x'], ['x-forwarded-for', '10.1.1.1'], ['X-Forwarded-Proto', 'https']], '127.0.0.1', 3000);
+  expect(headers.slice(0, 4)).toEqual([['Host', 'x'], ['X-Forwarded-For', '10.1.1.1, 127.0.0.1'], ['X-Forwarded-Port', '3000'], ['X-Forwarded-Proto', 'http']]);
+  expect(headers[4][0]).toBe('X-Amzn-Trace-Id');
+  expect(headers[4][1]).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+  expect(withForwardingHeaders([['X-Amzn-Trace-Id', 'Root=1-a-b']], '::1', 1).filter(([k]) => k === 'X-Amzn-Trace-Id')).toEqual([['X-Amzn-Trace-Id', 'Root=1-a-b']]);
 });

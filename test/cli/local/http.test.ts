@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { UsageError } from '../../../src/cli/errors';
-import { BodyTooLargeError, close, listen, readBody } from '../../../src/cli/local/http';
+import { BodyTooLargeError, close, listen, readBody, REQUEST_TIMEOUT_MS } from '../../../src/cli/local/http';
 
 test('readBody reads the whole body of a request, however it is chunked', async () => {
   const server = http.createServer(async (req, res) => res.end(String((await readBody(req)).length)));
@@ -48,5 +48,16 @@ test('listen: a busy port is a usage error that names --port (D13)', async () =>
     expect(second.listening).toBe(false);
   } finally {
     await close(first);
+  }
+});
+
+test('a server listens with a request timeout of a minute (a client that sends less than it declared is not held five)', async () => {
+  const server = http.createServer();
+  await listen(server, 0, 'test');
+  try {
+    expect(server.requestTimeout).toBe(REQUEST_TIMEOUT_MS);
+    expect(REQUEST_TIMEOUT_MS).toBe(60_000);
+  } finally {
+    await close(server);
   }
 });
