@@ -214,6 +214,22 @@ test('start-lambda and start-api under load and faults: no request hung, no cont
   expect(by('lambda:missing')[0].body).toMatch(/drop --no-build/);
 });
 
+test('X-Amz-Client-Context reaches the function through start-lambda; an invalid one is refused as Lambda refuses it', async () => {
+  const server = cli(['start-lambda', '--app', assembly, '--port', '0', '--no-build', '--rie', env.E2E_RIE!]);
+  const url = await waitFor('start-lambda', () => /Invoke API on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.stderr())?.[1]);
+  try {
+    const invoke = (headers: Record<string, string>) => fetch(`${url}/2015-03-31/functions/ChaosFn/invocations`, { method: 'POST', body: '{"mode":"context"}', headers });
+    const context = Buffer.from(JSON.stringify({ custom: { tenant: 'chaos' } })).toString('base64');
+    const answer = await invoke({ 'X-Amz-Client-Context': context });
+    expect(await answer.json()).toEqual({ custom: { tenant: 'chaos' } });
+    const refused = await invoke({ 'X-Amz-Client-Context': 'not base64!' });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
+  } finally {
+    expect(await stop(server)).toBe(0);
+  }
+});
+
 test('Ctrl-C at a cold start leaves no container, nor does Ctrl-C during invoke; kill -9\'s containers are reaped by the next start', async () => {
   // A cold start cut short: the request is in flight when the signal comes.
   const cold = cli(['start-lambda', '--app', assembly, '--port', '0', '--no-build', '--rie', env.E2E_RIE!]);
