@@ -11,7 +11,7 @@ import { engineRun, engineSpawn } from './engine';
 import { CliError } from '../errors';
 
 /** The label every container of the tool carries; the others say who owns it. */
-export const LABEL = 'cdk-lambda-container';
+const LABEL = 'cdk-lambda-container';
 export const LABELS = { pid: `${LABEL}.pid`, host: `${LABEL}.host`, assembly: `${LABEL}.assembly` } as const;
 
 /** `create` arguments that label a container as this process's. */

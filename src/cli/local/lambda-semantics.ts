@@ -69,7 +69,7 @@ export function checkRequest(event: Buffer, invocationType: InvocationType): Buf
 }
 
 /** The largest `X-Amz-Client-Context` Lambda takes (base64, as sent). */
-export const CLIENT_CONTEXT_MAX_BYTES = 3583;
+const CLIENT_CONTEXT_MAX_BYTES = 3583;
 
 /** Lambda's check of `X-Amz-Client-Context`: base64 of a JSON object, at most 3,583 bytes. */
 export function checkClientContext(value: string | undefined): void {
