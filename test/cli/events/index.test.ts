@@ -1,29 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { UsageError } from '../../../src/cli/errors';
+import { event, failure, TIME } from './generated';
 import { EVENT_KINDS, EventOptionValues, generateEvent } from '../../../src/cli/events';
 import { shape } from '../../util';
 
-const TIME = '2026-11-22T09:30:00.000Z';
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'events');
-
-/** A generated event, reproducible (time fixed), as JSON would carry it. */
-function event(kind: string, options: EventOptionValues = {}): any {
-  const e = generateEvent(kind, { time: TIME, ...options });
-  return JSON.parse(JSON.stringify(e));
-}
-
-/** The error generateEvent throws for these arguments. */
-function failure(kind: string, options: EventOptionValues = {}): UsageError {
-  try {
-    generateEvent(kind, options);
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    expect((e as UsageError).exitCode).toBe(2);
-    return e as UsageError;
-  }
-  throw new Error(`generate-event ${kind} did not fail`);
-}
 
 function fixture(name: string): any {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
