@@ -7,7 +7,7 @@ import { ImageFunction } from '../local/assembly';
 import { ContainerNetwork, InvokeOptions } from '../local/container';
 import { reapOrphans } from '../local/containers';
 import { findEngine } from '../local/engine';
-import { envOverrides, readEnvVars } from '../local/env-vars';
+import { envOverrides, EnvVarsFile, readEnvVars } from '../local/env-vars';
 
 /** The options of every command that runs the functions' containers. */
 export interface ContainerCommandOptions {
@@ -24,9 +24,8 @@ export interface ContainerCommandOptions {
 
 /** The container options of the command line, for `fn` (its `--env-vars` values). */
 export function invokeOptions(
-  o: ContainerCommandOptions, engine: string, warn: (message: string) => void,
+  o: ContainerCommandOptions, engine: string, warn: (message: string) => void, envVars: EnvVarsFile | undefined = readEnvVarsOption(o),
 ): InvokeOptions & { environmentFor: (fn: ImageFunction) => Record<string, string> } {
-  const envVars = o.envVars ? readEnvVars(o.envVars) : undefined;
   return {
     engine,
     endpointUrl: o.endpointUrl,
@@ -39,6 +38,11 @@ export function invokeOptions(
     warn,
     environmentFor: (fn: ImageFunction) => (envVars ? envOverrides(envVars, fn).set : {}),
   };
+}
+
+/** The `--env-vars` file, read and checked (a usage error when it is not SAM's format), or none. */
+export function readEnvVarsOption(o: Pick<ContainerCommandOptions, 'envVars'>): EnvVarsFile | undefined {
+  return o.envVars ? readEnvVars(o.envVars) : undefined;
 }
 
 /** The engine, once the containers of dead earlier runs (a `kill -9`, a crash) are removed. */

@@ -5,12 +5,12 @@
  * removes the container before the process ends.
  */
 import * as fs from 'fs';
-import { ContainerCommandOptions, invokeOptions, prepareEngine } from './container-options';
+import { ContainerCommandOptions, invokeOptions, prepareEngine, readEnvVarsOption } from './container-options';
 import { EXIT_CODES, UsageError } from '../errors';
 import { findFunction } from '../local/assembly';
 import { containerEnvironment, Invocation, RunningFunction, startImageFunction } from '../local/container';
 import { OWNED } from '../local/containers';
-import { envOverrides, readEnvVars } from '../local/env-vars';
+import { envOverrides } from '../local/env-vars';
 import { deploymentOnlyWarning } from '../local/function-pool';
 import { checkRequest, InvocationType, lambdaAnswer } from '../local/lambda-semantics';
 import { onSignals, SIGNAL_EXIT } from '../local/shutdown';
@@ -27,13 +27,14 @@ export async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOpt
   // Everything Lambda or the command line would refuse is refused before a container starts.
   const event = checkRequest(readEvent(o.event), o.invocationType);
   const fn = findFunction(o.app, name);
-  const overrides = o.envVars ? envOverrides(readEnvVars(o.envVars), fn) : { set: {}, ignored: [] };
+  const envVars = readEnvVarsOption(o);
+  const overrides = envVars ? envOverrides(envVars, fn) : { set: {}, ignored: [] };
   for (const ignored of overrides.ignored) {
     io.err(`cdk-lambda-container: warning: --env-vars sets ${ignored}, which ${fn.path} does not declare: not set (as in SAM, only the template's variables are overridden)\n`);
   }
   const engine = await prepareEngine(line => io.err(`${line}\n`));
   const options = {
-    ...invokeOptions(o, engine, message => io.err(`cdk-lambda-container: ${message}\n`)),
+    ...invokeOptions(o, engine, message => io.err(`cdk-lambda-container: ${message}\n`), envVars),
     environment: overrides.set,
     // The container's output as it comes, unless it goes into the JSON result.
     onLog: o.json ? undefined : (line: { text: string }) => io.err(`${fn.path}: ${line.text}\n`),
