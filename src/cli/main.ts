@@ -171,5 +171,10 @@ function packageVersion(): string {
 
 if (require.main === module) {
   guardOutput();
-  void main(process.argv.slice(2)).then(code => { process.exitCode = code; });
+  void main(process.argv.slice(2)).then(code => {
+    // Whatever the command started is stopped by now (its containers removed); what may linger
+    // (idle keep-alive sockets) would only delay the exit, and a second Ctrl-C in that moment would
+    // find no handler and end the process by the signal. Exit once the output is flushed.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  });
 }
