@@ -15,6 +15,14 @@
  * Delete: removes the marker tag (BatchDeleteImage by tag untags: the image keeps its content tag,
  * which is immutable, so it is not deleted).
  *
+ * A published version's marker (`Kind: 'version'`, one per AWS::Lambda::Version, which depends on
+ * it) marks the function's content tag on Create, before the version is published from the
+ * function. An Update never moves it: CloudFormation publishes a version again only when it
+ * replaces the version's resource, and the construct gives a replaced version a marker with a new
+ * logical ID, so an Update means the version still runs the image marked at Create. Its tag's key
+ * also names the Create's request, so a marker made again under the same logical ID (a revert, once
+ * the old version is retained) never shares a tag with a retained one that another version needs.
+ *
  * Markers are never moved, so every tag in the repository can stay immutable.
  */
 const crypto = require('crypto');
@@ -27,8 +35,13 @@ const ACCEPTED_MEDIA_TYPES = [
   'application/vnd.oci.image.index.v1+json',
 ];
 
-function markerTag(prefix, stackId, logicalId, digest) {
-  const key = crypto.createHash('sha256').update(`${stackId}/${logicalId}`).digest('hex').slice(0, 16);
+/**
+ * The marker tag: `<prefix><key>-<digest>`, the key a hash of the stack ID and the resource's logical
+ * ID (and, for a version's marker, the ID of the request that created it).
+ */
+function markerTag(prefix, stackId, logicalId, digest, createRequestId) {
+  const owner = createRequestId ? `${stackId}/${logicalId}/${createRequestId}` : `${stackId}/${logicalId}`;
+  const key = crypto.createHash('sha256').update(owner).digest('hex').slice(0, 16);
   return `${prefix}${key}-${digest.replace(/^sha256:/, '').slice(0, 16)}`;
 }
 
@@ -66,6 +79,15 @@ async function onEvent(event, send) {
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
 
+  const version = props.Kind === 'version';
+  if (version && event.RequestType === 'Update') {
+    const kept = parsePhysicalId(event.PhysicalResourceId);
+    if (kept && kept.tag.startsWith(props.MarkerPrefix)) {
+      // The version was not published again: it runs the image this marker marked at Create.
+      return { PhysicalResourceId: event.PhysicalResourceId, Data: { MarkerTag: kept.tag } };
+    }
+  }
+
   const repositoryName = props.RepositoryName;
   const found = await send('BatchGetImage', {
     registryId,
@@ -80,7 +102,7 @@ async function onEvent(event, send) {
       + 'It was never pushed or has been deleted; run cdk deploy again so cdk-assets pushes it.');
   }
   const digest = image.imageId.imageDigest;
-  const tag = markerTag(props.MarkerPrefix, event.StackId, event.LogicalResourceId, digest);
+  const tag = markerTag(props.MarkerPrefix, event.StackId, event.LogicalResourceId, digest, version ? event.RequestId : undefined);
   try {
     await send('PutImage', {
       registryId,
