@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { engineEnv, REGISTRY } from '../e2e/helpers';
-import { BaseImage, LambdaContainerFunction } from '../src';
+import { BaseImage, FunctionImage, LambdaContainerFunction } from '../src';
 import { findFunction, readImageFunctions } from '../src/cli/local/assembly';
 import { buildFunction, localTag } from '../src/cli/local/image-build';
 
@@ -72,9 +72,7 @@ export async function ours(dir: string): Promise<string> {
   const app = new App({ outdir });
   const stack = new Stack(app, 'Bench');
   new LambdaContainerFunction(stack, 'Fn', {
-    baseImage: BaseImage.python('3.13'),
-    code: dir,
-    dependencies: path.join(dir, 'requirements.txt'),
+    image: FunctionImage.fromEntry(dir, { baseImage: BaseImage.python('3.13'), dependencies: path.join(dir, 'requirements.txt') }),
     cmd: ['app.handler'],
     architecture: ARCH === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
   });
@@ -118,7 +116,7 @@ export async function functionBenchApp(
   const stack = new Stack(app, stackName);
   const fn = new LambdaContainerFunction(stack, 'Fn', {
     baseImage: BaseImage.python('3.13'),
-    code,
+    entry: code,
     cmd: ['app.handler'],
     memorySize: 512,
     architecture: ARCH === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,

@@ -17,7 +17,7 @@ const stack = new Stack(app, 'Bench');
 for (let i = 0; i < count; i++) {
   const dir = dirs[i % dirs.length];
   if (kind === 'ours') {
-    new LambdaContainerFunction(stack, `Fn${i}`, { baseImage: BaseImage.python('3.13'), code: dir, cmd: [`app.handler_${i}`] });
+    new LambdaContainerFunction(stack, `Fn${i}`, { baseImage: BaseImage.python('3.13'), entry: dir, cmd: [`app.handler_${i}`] });
   } else {
     new lambda.DockerImageFunction(stack, `Fn${i}`, { code: lambda.DockerImageCode.fromImageAsset(dir, { cmd: [`app.handler_${i}`] }) });
   }

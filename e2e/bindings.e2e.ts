@@ -46,7 +46,7 @@ beforeAll(() => {
   const functions = new Stack(app, 'BindingFunctions');
   new LambdaContainerFunction(functions, 'ListOrders', {
     baseImage: BaseImage.python('3.13'),
-    code: path.join(examples, 'functions', 'orders'),
+    entry: path.join(examples, 'functions', 'orders'),
     cmd: ['app.list_orders'],
     architecture: lambda.Architecture.ARM_64,
     memorySize: 256,

@@ -36,7 +36,7 @@ beforeAll(async () => {
     // The same image; its 129 MB is what the engine wrapper refuses to create.
     const failCreate = new LambdaContainerFunction(stack, 'FailCreate', { ...props, memorySize: 129 });
     // Another code directory, never built: its image is missing (the servers run with --no-build).
-    const missing = new LambdaContainerFunction(stack, 'Missing', { ...props, code: path.join(__dirname, 'fixtures', 'chaos-missing') });
+    const missing = new LambdaContainerFunction(stack, 'Missing', { ...props, entry: path.join(__dirname, 'fixtures', 'chaos-missing') });
     const api = new apigwv2.HttpApi(stack, 'Http');
     api.addRoutes({ path: '/chaos', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Chaos', chaos) });
     api.addRoutes({ path: '/failcreate', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('FailCreate', failCreate) });

@@ -37,7 +37,7 @@ beforeAll(() => {
     const alt = new Stack(app, 'AltBase');
     new LambdaContainerFunction(alt, 'PythonRic', {
       baseImage: BaseImage.fromRegistry('python:3.13-slim', { ric: RuntimeInterfaceClient.python() }),
-      code: path.join(__dirname, '..', 'examples', 'functions', 'orders'),
+      entry: path.join(__dirname, '..', 'examples', 'functions', 'orders'),
       cmd: ['app.list_orders'],
       environment: { TABLE_NAME: 'alt-base' },
       architecture: HOST_ARCH,
@@ -45,14 +45,14 @@ beforeAll(() => {
     // An HTTP API and a function URL in front of a function that echoes what it gets (start-api).
     const api = new Stack(app, 'Api');
     const echo = new LambdaContainerFunction(api, 'Echo', {
-      baseImage: BaseImage.python('3.13'), code: path.join(__dirname, 'fixtures', 'echo'), cmd: ['app.handler'], architecture: HOST_ARCH,
+      baseImage: BaseImage.python('3.13'), entry: path.join(__dirname, 'fixtures', 'echo'), cmd: ['app.handler'], architecture: HOST_ARCH,
     });
     new apigwv2.HttpApi(api, 'Http').addRoutes({ path: '/echo/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: new HttpLambdaIntegration('Echo', echo) });
     echo.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     // The custom runtime's image (same content: no extra build) with a runtime that dies at init.
     new LambdaContainerFunction(alt, 'Crashes', {
       baseImage: BaseImage.providedAl2023(),
-      code: path.join(__dirname, '..', 'examples', 'functions', 'custom-runtime'),
+      entry: path.join(__dirname, '..', 'examples', 'functions', 'custom-runtime'),
       entrypoint: ['/bin/sh', '-c', 'echo dying at init >&2; exit 3'],
       architecture: HOST_ARCH,
     });

@@ -11,7 +11,7 @@ import * as path from 'path';
 import AdmZip from 'adm-zip';
 import { Stack } from 'aws-cdk-lib';
 import { engine, engineEnv, HOST_ARCH, synth } from './helpers';
-import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, LayerImage, RuntimeInterfaceClient } from '../src';
+import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, LayerImage, RuntimeInterfaceClient } from '../src';
 import { findFunction, readImageAssets } from '../src/cli/local/assembly';
 import { invokeFunction } from '../src/cli/local/container';
 import { buildArguments, buildFunction, localTag } from '../src/cli/local/image-build';
@@ -89,11 +89,11 @@ beforeAll(() => {
   });
   assembly = synth('extensions', app => {
     const stack = new Stack(app, 'Extensions');
-    new LambdaContainerFunction(stack, 'Own', { buildContext: own, imageLayers: layers, architecture: HOST_ARCH });
+    new LambdaContainerFunction(stack, 'Own', { image: FunctionImage.fromImageAsset(own, { imageLayers: layers }), architecture: HOST_ARCH });
     for (const name of ['First', 'Second']) {
       new LambdaContainerFunction(stack, name, {
         baseImage: BaseImage.python('3.13'),
-        code: tree({ 'app.py': { content: `${HANDLER}\nNAME = "${name}"\n` } }),
+        entry: tree({ 'app.py': { content: `${HANDLER}\nNAME = "${name}"\n` } }),
         cmd: ['app.handler'],
         imageLayers: layers,
         architecture: HOST_ARCH,
@@ -131,13 +131,13 @@ test('the same layers in two functions with different code give identical image 
 
 test('a LayerImage is built on its own and another app copies it with fromImage', async () => {
   const probe = tree({ 'extensions/probe': { content: EXTENSION, mode: 0o755 } });
-  const published = synth('layer-image', app => new LayerImage(new Stack(app, 'Layers'), 'Probe', { layers: [ExtensionImageLayer.fromDirectory(probe)], architecture: HOST_ARCH }));
+  const published = synth('layer-image', app => new LayerImage(new Stack(app, 'Layers'), 'Probe', { imageLayers: [ExtensionImageLayer.fromDirectory(probe)], architecture: HOST_ARCH }));
   const [asset] = readImageAssets(published).values();
   execFileSync('podman', buildArguments(asset), { cwd: asset.directory, env, stdio: 'pipe' });
   // The other app knows only the image reference (here the local tag; in AWS, the pushed URI).
   const consumer = synth('layer-image-consumer', app => new LambdaContainerFunction(new Stack(app, 'Consumer'), 'Fn', {
     baseImage: BaseImage.python('3.13'),
-    code: tree({ 'app.py': { content: 'import os\n\n\ndef handler(event, context):\n    return sorted(os.listdir("/opt/extensions"))\n' } }),
+    entry: tree({ 'app.py': { content: 'import os\n\n\ndef handler(event, context):\n    return sorted(os.listdir("/opt/extensions"))\n' } }),
     cmd: ['app.handler'],
     imageLayers: [ExtensionImageLayer.fromImage(`localhost/${localTag(asset)}:latest`)],
     architecture: HOST_ARCH,
@@ -151,7 +151,7 @@ test('a runtime hook: nodeRequire preloads a module into the Node.js runtime (al
   const hook = tree({ 'hook.js': { content: 'globalThis.__hookLoaded = true;\nprocess.env.HOOKED_BY = "nodeRequire";\n' } });
   const hooked = synth('node-hook', app => new LambdaContainerFunction(new Stack(app, 'NodeHook'), 'Fn', {
     baseImage: BaseImage.fromRegistry('node:22-bookworm-slim', { ric: RuntimeInterfaceClient.nodejs() }),
-    code: tree({ 'index.js': { content: 'exports.handler = async () => ({ loaded: globalThis.__hookLoaded === true, hookedBy: process.env.HOOKED_BY ?? null });\n' } }),
+    entry: tree({ 'index.js': { content: 'exports.handler = async () => ({ loaded: globalThis.__hookLoaded === true, hookedBy: process.env.HOOKED_BY ?? null });\n' } }),
     cmd: ['index.handler'],
     imageLayers: [ExtensionImageLayer.nodeRequire(path.join(hook, 'hook.js'))],
     architecture: HOST_ARCH,

@@ -102,7 +102,7 @@ import { BaseImage, LambdaContainerFunction } from ${src};
 const app = new App();
 const stack = new Stack(app, 'IntegWrongAnswer');
 const fn = new LambdaContainerFunction(stack, 'Echo', {
-  baseImage: BaseImage.providedAl2023(), code: ${code}, entrypoint: ['/var/task/bootstrap'], architecture: lambda.Architecture.X86_64,
+  baseImage: BaseImage.providedAl2023(), entry: ${code}, entrypoint: ['/var/task/bootstrap'], architecture: lambda.Architecture.X86_64,
 });
 const integ = new IntegTest(app, 'WrongAnswer', { testCases: [stack], stackUpdateWorkflow: false });
 // The echo answers { echo: { ping: 1 }, handler: '' }: this expectation cannot hold.

@@ -52,7 +52,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(code, 'app.py'), 'import layer_lib\n\n\ndef handler(event, context):\n    return {"layer": layer_lib.VALUE}\n');
   assembly = synth('layer-arn', app => new LambdaContainerFunction(new Stack(app, 'LayerArn'), 'Fn', {
     baseImage: BaseImage.python('3.13'),
-    code,
+    entry: code,
     cmd: ['app.handler'],
     imageLayers: [ExtensionImageLayer.fromLayerVersionArn(arn, { credentialsFile: credentials })],
     architecture: HOST_ARCH,

@@ -50,14 +50,14 @@ beforeAll(() => {
     const stack = new Stack(app, 'RicSizes');
     new LambdaContainerFunction(stack, 'JavaRic', {
       baseImage: BaseImage.fromRegistry('eclipse-temurin:21-jre', { ric: RuntimeInterfaceClient.java() }),
-      code: classes,
+      entry: classes,
       cmd: ['example.Hello::handleRequest'],
       timeout: Duration.seconds(30), // a JVM's first invocation, under an emulator
       architecture: HOST_ARCH,
     });
     new LambdaContainerFunction(stack, 'GoRic', {
       baseImage: BaseImage.fromRegistry('debian:bookworm-slim', { ric: RuntimeInterfaceClient.go() }),
-      code: path.join(FIXTURES, 'go'), // go.mod + go.sum: `go mod download` in the build stage, then go build
+      entry: path.join(FIXTURES, 'go'), // go.mod + go.sum: `go mod download` in the build stage, then go build
       architecture: HOST_ARCH,
     });
   });

@@ -83,7 +83,7 @@ export class ExampleStack extends Stack {
     const bucket = new s3.Bucket(this, 'Images', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
     const thumbnailer = new LambdaContainerFunction(this, 'Thumbnailer', {
       baseImage: BaseImage.python('3.13'),
-      code: fn('thumbnailer'), // its requirements.txt (Pillow) is found there and installed before the code
+      entry: fn('thumbnailer'), // its requirements.txt (Pillow) is found there and installed before the code
       cmd: ['app.handler'],
       // What Lambda layers would give a .zip function, baked into the image before the code.
       imageLayers: [
@@ -102,18 +102,19 @@ export class ExampleStack extends Stack {
 
     // 2. Node.js on a plain Debian image: the RIC is compiled in a build stage, not shipped with compilers.
     new LambdaContainerFunction(this, 'Greeter', {
-      baseImage: BaseImage.fromRegistry('node:22-bookworm-slim', { ric: RuntimeInterfaceClient.nodejs() }),
-      code: fn('greeter'),
-      // Named explicitly: its package.json declares no dependencies yet, so detection would skip it;
-      // `npm ci` still checks that package.json and package-lock.json agree.
-      dependencies: fn('greeter/package.json'),
+      image: FunctionImage.fromEntry(fn('greeter'), {
+        baseImage: BaseImage.fromRegistry('node:22-bookworm-slim', { ric: RuntimeInterfaceClient.nodejs() }),
+        // Named explicitly: its package.json declares no dependencies yet, so detection would skip it;
+        // `npm ci` still checks that package.json and package-lock.json agree.
+        dependencies: fn('greeter/package.json'),
+        repository,
+      }),
       cmd: ['index.handler'],
       architecture: x86_64,
-      repository,
     });
 
     // 3. One image, two functions: built and pushed once, each function with its own CMD.
-    const orders = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: fn('orders'), repository });
+    const orders = FunctionImage.fromEntry(fn('orders'), { baseImage: BaseImage.python('3.13'), repository });
     const createOrder = new LambdaContainerFunction(this, 'CreateOrder', { image: orders, cmd: ['app.create_order'], environment: { TABLE_NAME: 'orders' }, architecture: x86_64 });
     const listOrders = new LambdaContainerFunction(this, 'ListOrders', { image: orders, cmd: ['app.list_orders'], environment: { TABLE_NAME: 'orders' }, memorySize: 256, architecture: x86_64 });
     // ... behind an HTTP API (locally: `npx cdk-lambda-container start-api`).
@@ -124,7 +125,7 @@ export class ExampleStack extends Stack {
     // 4. A custom runtime on the OS-only base image: the bootstrap itself is the entrypoint.
     new LambdaContainerFunction(this, 'CustomRuntime', {
       baseImage: BaseImage.providedAl2023(),
-      code: fn('custom-runtime'),
+      entry: fn('custom-runtime'),
       entrypoint: ['/var/task/bootstrap'],
       architecture: arm64,
       repository,

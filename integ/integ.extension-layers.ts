@@ -16,7 +16,7 @@ const app = new App();
 const stack = new Stack(app, 'ExtensionLayers');
 const fn = new LambdaContainerFunction(stack, 'Reporter', {
   baseImage: BaseImage.python('3.13'),
-  code: path.join(fixtures, 'function'),
+  entry: path.join(fixtures, 'function'),
   cmd: ['app.handler'],
   imageLayers: [
     ExtensionImageLayer.fromDirectory(path.join(fixtures, 'extension')), // extensions/recorder → /opt/extensions

@@ -24,7 +24,7 @@ const repository = new SharedImageRepository(images, 'Repository', {
 const orders = new Stack(app, 'SharedRepositoryOrders');
 const listOrders = new LambdaContainerFunction(orders, 'ListOrders', {
   baseImage: BaseImage.python('3.13'),
-  code: path.join(examples, 'functions', 'orders'),
+  entry: path.join(examples, 'functions', 'orders'),
   cmd: ['app.list_orders'],
   environment: { TABLE_NAME: 'orders' },
   repository,
@@ -33,7 +33,7 @@ const listOrders = new LambdaContainerFunction(orders, 'ListOrders', {
 const reports = new Stack(app, 'SharedRepositoryReports');
 const withLayers = new LambdaContainerFunction(reports, 'WithLayers', {
   baseImage: BaseImage.python('3.13'),
-  code: path.join(examples, 'functions', 'orders'),
+  entry: path.join(examples, 'functions', 'orders'),
   cmd: ['app.create_order'],
   imageLayers: [
     ExtensionImageLayer.fromDirectory(path.join(examples, 'layers', 'telemetry')),

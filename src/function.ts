@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { CfnResource, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -13,82 +12,50 @@ import { checkEnvironment, checkEphemeralStorage, checkImageConfig, checkMemoryS
 import { fail, failIfAny, Problem, validationMessages, warn } from './private/problems';
 import { ISharedImageRepository } from './shared-image-repository';
 
-/** Props of a {@link LambdaContainerFunction}. Give exactly one image source. */
+/**
+ * Props of a {@link LambdaContainerFunction}: an `image`, or the shorthand `baseImage` + `entry`
+ * (what `FunctionImage.fromEntry` takes most often), plus the function's ImageConfig and the
+ * options of every `lambda.Function`.
+ */
 export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
   /**
-   * The image: `FunctionImage.fromBuild(...)`, `.fromDockerfile(...)` or `.fromEcr(...)`.
-   * Share one `FunctionImage` between functions to build and push it once.
-   * @default - built from `baseImage` + `code`, or from `dockerfile` + `buildContext`
+   * The image: `FunctionImage.fromEntry(...)`, `.fromImageAsset(...)` (your Dockerfile) or
+   * `.fromEcr(...)`. Share one `FunctionImage` between functions to build and push it once.
+   * @default - built from `baseImage` + `entry`
    */
   readonly image?: FunctionImage;
 
   /**
-   * Base image of a generated Dockerfile (shorthand for `FunctionImage.fromBuild`).
-   * @default - no generated Dockerfile
+   * Base image of a generated Dockerfile, with `entry` (shorthand for
+   * `FunctionImage.fromEntry(entry, { baseImage, imageLayers, repository })`).
+   * @default - no generated Dockerfile: give `image`
    */
   readonly baseImage?: BaseImage;
 
   /**
-   * Directory of the handler sources, with `baseImage` (the two come together).
-   * @default - no generated Dockerfile
+   * Directory of the handler sources, with `baseImage`, as the Python and Node.js functions'
+   * `entry`. A dependency manifest of the base image's language at its top (`requirements.txt`,
+   * `package.json` + `package-lock.json`, `Gemfile`, `go.mod`) is installed in a layer of its
+   * own; for other manifests, `exclude` and more, use `image: FunctionImage.fromEntry(...)`.
+   * @default - no generated Dockerfile: give `image`
    */
-  readonly code?: string;
+  readonly entry?: string;
 
   /**
-   * Dependency manifest (`requirements.txt`, `package.json` + `package-lock.json`, `Gemfile`,
-   * `go.mod`) installed before the code, with `baseImage`.
-   * @default - the manifest of the base image's language found at the top of `code`, if any
-   */
-  readonly dependencies?: string;
-
-  /**
-   * Whether, without `dependencies`, the manifest of the base image's language at the top of
-   * `code` is installed (see `FunctionImageBuildProps.detectDependencies`), with `baseImage`.
-   * @default true
-   */
-  readonly detectDependencies?: boolean;
-
-  /**
-   * What is left out of the image: glob patterns of `code` (with `baseImage`), or patterns of the
-   * build context added to its `.dockerignore` (with `dockerfile`/`buildContext`).
-   * @default - with `baseImage`: .git, node_modules, __pycache__, *.pyc, .venv, cdk.out, .DS_Store,
-   * .pytest_cache; with your Dockerfile: what its `.dockerignore` says
-   */
-  readonly exclude?: string[];
-
-  /**
-   * Lambda layers and extensions baked into the image: copied in the order given, after the base
-   * image and before the dependencies and the code (with your own Dockerfile: right after its
-   * final FROM). Lambda's own `layers` are not accepted on image functions.
+   * Lambda layers and extensions baked into the image, with `baseImage` + `entry`: copied in the
+   * order given, after the base image and before the dependencies and the code. Lambda's own
+   * `layers` are not accepted on image functions. (With `image`, give them to its factory.)
    * @default - none
    */
   readonly imageLayers?: ExtensionImageLayer[];
 
   /**
-   * A shared repository to publish the image into, with `baseImage` or `dockerfile` (for `image`,
-   * give it to `FunctionImage.fromBuild` / `fromDockerfile`). The function marks the image it is
-   * deployed with as in use there, so the repository's lifecycle never expires it.
+   * A shared repository to publish the image into, with `baseImage` + `entry` (with `image`,
+   * give it to its factory). The function marks the image it is deployed with as in use there,
+   * so the repository's lifecycle never expires it.
    * @default - the bootstrap repository, as plain CDK does
    */
   readonly repository?: ISharedImageRepository;
-
-  /**
-   * Your own Dockerfile, relative to `buildContext` (shorthand for `FunctionImage.fromDockerfile`).
-   * @default - 'Dockerfile' when `buildContext` is given
-   */
-  readonly dockerfile?: string;
-
-  /**
-   * Build context directory of your own Dockerfile.
-   * @default - the directory of `dockerfile`
-   */
-  readonly buildContext?: string;
-
-  /**
-   * Build arguments of your own Dockerfile. Never pass credentials here.
-   * @default - none
-   */
-  readonly buildArgs?: { [key: string]: string };
 
   /**
    * The function's CMD (ImageConfig.Command): for AWS base images and RICs, the handler, e.g.
@@ -122,8 +89,7 @@ export interface LambdaContainerFunctionProps extends lambda.FunctionOptions {
  * @example
  * new LambdaContainerFunction(this, 'Thumbnailer', {
  *   baseImage: BaseImage.python('3.13'),
- *   code: 'src/thumbnailer',
- *   dependencies: 'src/thumbnailer/requirements.txt',
+ *   entry: 'src/thumbnailer', // its requirements.txt is installed in a layer of its own
  *   cmd: ['app.handler'],
  *   architecture: lambda.Architecture.ARM_64,
  * });
@@ -236,50 +202,38 @@ class ContainerImageCode extends lambda.Code {
 }
 
 function selectImage(constructPath: string, props: LambdaContainerFunctionProps): FunctionImage {
-  const sources = [
-    props.image && 'image',
-    (props.baseImage || props.code) && 'baseImage/code',
-    (props.dockerfile || props.buildContext) && 'dockerfile/buildContext',
-  ].filter(Boolean);
-  if (sources.length !== 1) {
+  const generated = props.baseImage !== undefined || props.entry !== undefined;
+  if (props.image && generated) {
     fail(constructPath, {
-      prop: 'image source',
-      value: sources.length === 0 ? '(none)' : `(${sources.join(' and ')})`,
-      message: 'a LambdaContainerFunction needs exactly one image source',
-      fix: 'give either image, or baseImage with code, or dockerfile/buildContext',
+      prop: props.baseImage ? 'baseImage' : 'entry',
+      value: '(set)',
+      message: 'give either image or baseImage + entry, not both',
+      fix: 'remove baseImage and entry, or remove image',
     });
   }
-  const shorthandOnly: Array<[string, unknown]> = [['dependencies', props.dependencies], ['detectDependencies', props.detectDependencies], ['exclude', props.exclude], ['buildArgs', props.buildArgs], ['imageLayers', props.imageLayers], ['repository', props.repository]];
   if (props.image) {
-    const given = shorthandOnly.filter(([, v]) => v !== undefined).map(([k]) => k);
+    const given = (['imageLayers', 'repository'] as const).filter(k => props[k] !== undefined);
     if (given.length > 0) {
-      fail(constructPath, { prop: given.join(', '), value: '(set)', message: 'these props describe a build and are ignored when image is given', fix: 'move them into FunctionImage.fromBuild(...) or FunctionImage.fromDockerfile(...)' });
+      fail(constructPath, { prop: given.join(', '), value: '(set)', message: 'these props describe a build and are ignored when image is given', fix: `move them into the image's factory, e.g. FunctionImage.fromEntry(entry, { baseImage, ${given.join(', ')} })` });
     }
     return props.image;
   }
-  if (props.baseImage || props.code) {
-    if (!props.baseImage || !props.code) {
-      const missing = props.baseImage ? 'code' : 'baseImage';
-      fail(constructPath, { prop: missing, value: '(missing)', message: 'a generated image needs both baseImage and code', fix: `set ${missing}, e.g. ${missing === 'code' ? "code: 'src/handler'" : "baseImage: BaseImage.python('3.13')"}` });
-    }
-    if (props.buildArgs) {
-      fail(constructPath, { prop: 'buildArgs', value: '(set)', message: 'generated Dockerfiles take no build arguments', fix: 'remove buildArgs, or bring your own Dockerfile' });
-    }
-    const { baseImage, code, dependencies, detectDependencies, exclude } = props;
-    const { imageLayers: layers, repository } = props;
-    return FunctionImage.fromBuild({ baseImage, code, dependencies, detectDependencies, exclude, layers, repository });
+  if (!props.baseImage || props.entry === undefined) {
+    const missing = !generated ? 'image' : props.baseImage ? 'entry' : 'baseImage';
+    const example = {
+      image: "image: FunctionImage.fromImageAsset('docker/handler'), or baseImage: BaseImage.python('3.13') with entry: 'src/handler'",
+      entry: "entry: 'src/handler' (the directory of the handler sources)",
+      baseImage: "baseImage: BaseImage.python('3.13')",
+    }[missing];
+    fail(constructPath, {
+      prop: missing,
+      value: '(missing)',
+      message: generated ? 'a generated image needs both baseImage and entry' : 'a LambdaContainerFunction needs an image source',
+      fix: `set ${example}`,
+    });
   }
-  if (props.dependencies) {
-    fail(constructPath, { prop: 'dependencies', value: JSON.stringify(props.dependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove dependencies and install them in your Dockerfile' });
-  }
-  if (props.detectDependencies !== undefined) {
-    fail(constructPath, { prop: 'detectDependencies', value: String(props.detectDependencies), message: 'your own Dockerfile installs its dependencies itself', fix: 'remove detectDependencies' });
-  }
-  const dockerfile = props.dockerfile ?? 'Dockerfile';
-  const context = props.buildContext ?? (props.dockerfile ? path.dirname(props.dockerfile) : '.');
-  const file = props.buildContext ? dockerfile : path.basename(dockerfile);
-  const { buildArgs, exclude, repository } = props;
-  return FunctionImage.fromDockerfile(context, { file, buildArgs, exclude, layers: props.imageLayers, repository });
+  const { baseImage, imageLayers, repository } = props;
+  return FunctionImage.fromEntry(props.entry, { baseImage, imageLayers, repository });
 }
 
 function validateOptions(constructPath: string, props: LambdaContainerFunctionProps) {

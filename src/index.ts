@@ -1,6 +1,7 @@
 export * from './base-image';
 export * from './runtime-interface-client';
-export { FunctionImage, FunctionImageBuildProps, DockerfileImageOptions, EcrImageOptions } from './function-image';
+export { FunctionImage } from './function-image';
+export { EntryImageOptions, ImageAssetOptions, EcrImageOptions } from './types';
 export { LambdaContainerFunction, LambdaContainerFunctionProps } from './function';
 export { ExtensionImageLayer, DirectoryLayerOptions, ImageLayerOptions, FileLayerOptions, LayerVersionArnOptions } from './extension-image-layer';
 export { LayerImage, LayerImageProps } from './layer-image';

@@ -18,7 +18,7 @@ import { ISharedImageRepository } from './shared-image-repository';
 /** Props of a {@link LayerImage}. */
 export interface LayerImageProps {
   /** What the image holds, in this order (their files under /opt; checked as a function's layers are). */
-  readonly layers: ExtensionImageLayer[];
+  readonly imageLayers: ExtensionImageLayer[];
 
   /**
    * Architecture the image is built for (layer content such as native libraries and extension
@@ -44,7 +44,7 @@ export interface LayerImageProps {
  *
  * @example
  * const telemetry = new LayerImage(this, 'Telemetry', {
- *   layers: [ExtensionImageLayer.fromDirectory('layers/telemetry')],
+ *   imageLayers: [ExtensionImageLayer.fromDirectory('layers/telemetry')],
  *   architecture: lambda.Architecture.ARM_64,
  * });
  * // telemetry.imageUri: publish it (e.g. a CfnOutput) for other apps' fromImage
@@ -58,12 +58,12 @@ export class LayerImage extends Construct {
 
   constructor(scope: Construct, id: string, props: LayerImageProps) {
     super(scope, id);
-    if (props.layers.length === 0) {
-      fail(this, { prop: 'layers', value: '[]', message: 'a layer image needs at least one layer', fix: 'give the layers it should hold' });
+    if (props.imageLayers.length === 0) {
+      fail(this, { prop: 'imageLayers', value: '[]', message: 'a layer image needs at least one layer', fix: 'give the layers it should hold' });
     }
     const platform = props.architecture ?? lambda.Architecture.X86_64;
     const architecture = architectureName(this, platform);
-    const layers = resolveLayers(this, props.layers, architecture, CONTEXT_LAYERS_DIR);
+    const layers = resolveLayers(this, props.imageLayers, architecture, CONTEXT_LAYERS_DIR);
     const { stages, copies } = layerSteps(layers.recipe, layerHelperImage(architecture));
     const environment = Object.keys(layers.environment).length > 0 ? [I.env(layers.environment)] : [];
     const dockerfile = renderDockerfile({

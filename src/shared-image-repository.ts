@@ -102,7 +102,7 @@ export interface SharedImageRepositoryProps {
  * });
  * new LambdaContainerFunction(new Stack(app, 'Functions'), 'Api', {
  *   baseImage: BaseImage.python('3.13'),
- *   code: 'src/api',
+ *   entry: 'src/api',
  *   cmd: ['app.handler'],
  *   repository: images,
  * });

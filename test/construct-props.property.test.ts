@@ -97,7 +97,7 @@ test('random props synthesize or fail with our own validation error', () => {
     const template = outcomes.synthesize(() => {
       new LambdaContainerFunction(stack, 'Fn', {
         baseImage,
-        code,
+        entry: code,
         memorySize: p.memorySize,
         timeout: p.timeoutSeconds === undefined ? undefined : Duration.seconds(p.timeoutSeconds),
         ephemeralStorageSize: p.ephemeralMiB === undefined ? undefined : Size.mebibytes(p.ephemeralMiB),
@@ -181,7 +181,7 @@ test('random ExtensionImageLayer options synthesize or fail with our own validat
     const template = outcomes.synthesize(() => {
       new LambdaContainerFunction(stack, 'Fn', {
         baseImage: BaseImage.python('3.13'),
-        code,
+        entry: code,
         cmd: ['app.handler'],
         imageLayers: [
           ExtensionImageLayer.fromDirectory(layerDir, p.directory),
@@ -227,7 +227,7 @@ test('random LayerImage props synthesize or fail with our own validation error',
     const { app, stack } = newStack();
     let image: LayerImage | undefined;
     const template = outcomes.synthesize(() => {
-      image = new LayerImage(stack, 'Layers', { architecture: p.architecture, layers: p.layers.map(layerOf) });
+      image = new LayerImage(stack, 'Layers', { architecture: p.architecture, imageLayers: p.layers.map(layerOf) });
       return Template.fromStack(stack);
     });
     if (!template) return;

@@ -8,7 +8,7 @@ import { BaseImage, FunctionImage } from '../src';
 describe('FunctionImage', () => {
   test('fromBuild binds to a generated build context, an image asset of the stack for the architecture', () => {
     const { app, stack } = newStack();
-    const bound = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: tempTree(PY_CODE) })._bind(stack, lambda.Architecture.ARM_64);
+    const bound = FunctionImage.fromEntry(tempTree(PY_CODE), { baseImage: BaseImage.python('3.13') })._bind(stack, lambda.Architecture.ARM_64);
     const [[hash, image]] = Object.entries(dockerImages(app));
     expect(image.source).toMatchObject({ directory: `asset.${hash}`, platform: 'linux/arm64' });
     expect(fs.readFileSync(path.join(app.outdir, image.source.directory, 'Dockerfile'), 'utf8')).toMatch(/^FROM public\.ecr\.aws\/lambda\/python:3\.13-arm64$/m);
@@ -18,7 +18,7 @@ describe('FunctionImage', () => {
   test('fromDockerfile binds to your build context, an image asset of the stack for the architecture', () => {
     const { app, stack } = newStack();
     const dockerfile = 'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD ["app.handler"]\n';
-    const bound = FunctionImage.fromDockerfile(tempTree({ 'Dockerfile': dockerfile, 'app.py': '' }))._bind(stack, lambda.Architecture.X86_64);
+    const bound = FunctionImage.fromImageAsset(tempTree({ 'Dockerfile': dockerfile, 'app.py': '' }))._bind(stack, lambda.Architecture.X86_64);
     const [[hash, image]] = Object.entries(dockerImages(app));
     expect(image.source).toMatchObject({ directory: `asset.${hash}`, platform: 'linux/amd64' });
     expect(fs.readFileSync(path.join(app.outdir, image.source.directory, 'Dockerfile'), 'utf8')).toBe(dockerfile);

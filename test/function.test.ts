@@ -6,13 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { assetHashSerializer, dockerImages, newStack, NODE_CODE, pythonProject, tempTree } from './util';
-import { BaseImage, FunctionImage, LambdaContainerFunction } from '../src';
+import { BaseImage, FunctionImage, LambdaContainerFunction, SharedImageRepository } from '../src';
 
 describe('LambdaContainerFunction with a generated image', () => {
   test('creates an image function whose architecture is explicit (x86_64 by default)', () => {
     const { stack } = newStack();
-    const { code, requirements } = pythonProject();
-    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, dependencies: requirements, cmd: ['app.handler'] });
+    const { entry, requirements } = pythonProject();
+    new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromEntry(entry, { baseImage: BaseImage.python('3.13'), dependencies: requirements }), cmd: ['app.handler'] });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       PackageType: 'Image',
       Architectures: ['x86_64'],
@@ -23,8 +23,8 @@ describe('LambdaContainerFunction with a generated image', () => {
 
   test('uses the arm64 base image tag and platform when architecture is ARM_64', () => {
     const { app, stack } = newStack();
-    const { code } = pythonProject();
-    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'], architecture: lambda.Architecture.ARM_64 });
+    const { entry } = pythonProject();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry, cmd: ['app.handler'], architecture: lambda.Architecture.ARM_64 });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'] });
     const [image] = Object.values(dockerImages(app));
     expect(image.source.platform).toBe('linux/arm64');
@@ -34,8 +34,8 @@ describe('LambdaContainerFunction with a generated image', () => {
 
   test('is a real lambda.Function: grants, metrics and addEnvironment work', () => {
     const { stack } = newStack();
-    const { code } = pythonProject();
-    const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'], environment: { STAGE: 'test' } });
+    const { entry } = pythonProject();
+    const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry, cmd: ['app.handler'], environment: { STAGE: 'test' } });
     const bucket = new s3.Bucket(stack, 'Bucket');
     bucket.grantRead(fn);
     fn.addEnvironment('BUCKET', bucket.bucketName);
@@ -49,8 +49,8 @@ describe('LambdaContainerFunction with a generated image', () => {
 
   test('matches the snapshot (asset hashes masked)', () => {
     const { stack } = newStack();
-    const { code, requirements } = pythonProject();
-    const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code, dependencies: requirements });
+    const { entry, requirements } = pythonProject();
+    const image = FunctionImage.fromEntry(entry, { baseImage: BaseImage.python('3.13'), dependencies: requirements });
     new LambdaContainerFunction(stack, 'Resize', { image, cmd: ['app.resize'], architecture: lambda.Architecture.ARM_64, memorySize: 1024, timeout: Duration.seconds(30) });
     new LambdaContainerFunction(stack, 'Crop', { image, cmd: ['app.crop'], architecture: lambda.Architecture.ARM_64 });
     expect.addSnapshotSerializer(assetHashSerializer);
@@ -59,7 +59,7 @@ describe('LambdaContainerFunction with a generated image', () => {
 });
 
 describe('validation', () => {
-  const base = () => ({ baseImage: BaseImage.python('3.13'), code: pythonProject().code, cmd: ['app.handler'] });
+  const base = () => ({ baseImage: BaseImage.python('3.13'), entry: pythonProject().entry, cmd: ['app.handler'] });
 
   test.each<[string, object, RegExp]>([
     ['a relative entrypoint', { entrypoint: ['bootstrap'] }, /invalid entrypoint "bootstrap": .*absolute path.*Fix: use the absolute path, e\.g\. "\/var\/task\/bootstrap"/],
@@ -110,65 +110,68 @@ describe('validation', () => {
 
   test('throws when a handler image gets no cmd', () => {
     const { stack } = newStack();
-    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.nodejs('22'), code: tempTree(NODE_CODE) }))
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.nodejs('22'), entry: tempTree(NODE_CODE) }))
       .toThrow(/TestStack\/Fn: invalid cmd \(missing\).*Fix: set cmd to the handler, e\.g\. cmd: \['index\.handler'\]/);
   });
 
   test('throws when a provided image has neither cmd nor its own entrypoint, and accepts either', () => {
     const { stack } = newStack();
-    const code = tempTree({ bootstrap: '#!/bin/sh\n' });
-    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2023(), code }))
+    const entry = tempTree({ bootstrap: '#!/bin/sh\n' });
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2023(), entry }))
       .toThrow(/invalid cmd \(missing\).*entrypoint: \['\/var\/task\/bootstrap'\]/);
-    expect(() => new LambdaContainerFunction(stack, 'Cmd', { baseImage: BaseImage.providedAl2023(), code, cmd: ['function.handler'] })).not.toThrow();
-    expect(() => new LambdaContainerFunction(stack, 'Entry', { baseImage: BaseImage.providedAl2023(), code, entrypoint: ['/var/task/bootstrap'] })).not.toThrow();
+    expect(() => new LambdaContainerFunction(stack, 'Cmd', { baseImage: BaseImage.providedAl2023(), entry, cmd: ['function.handler'] })).not.toThrow();
+    expect(() => new LambdaContainerFunction(stack, 'Entry', { baseImage: BaseImage.providedAl2023(), entry, entrypoint: ['/var/task/bootstrap'] })).not.toThrow();
   });
 
   test('throws on zero or several image sources, and on half a generated image', () => {
     const { stack } = newStack();
-    expect(() => new LambdaContainerFunction(stack, 'None', {})).toThrow(/invalid image source \(none\)/);
-    expect(() => new LambdaContainerFunction(stack, 'Two', { ...base(), buildContext: '.' })).toThrow(/invalid image source \(baseImage\/code and dockerfile\/buildContext\)/);
-    expect(() => new LambdaContainerFunction(stack, 'Half', { baseImage: BaseImage.python('3.13') })).toThrow(/invalid code \(missing\)/);
+    expect(() => new LambdaContainerFunction(stack, 'None', {}))
+      .toThrow(/^TestStack\/None: invalid image \(missing\): a LambdaContainerFunction needs an image source\. Fix: set image: FunctionImage\.fromImageAsset/);
+    expect(() => new LambdaContainerFunction(stack, 'Two', { image: FunctionImage.fromImageAsset('.'), ...base() }))
+      .toThrow(/^TestStack\/Two: invalid baseImage \(set\): give either image or baseImage \+ entry, not both/);
+    expect(() => new LambdaContainerFunction(stack, 'Half', { baseImage: BaseImage.python('3.13') }))
+      .toThrow(/^TestStack\/Half: invalid entry \(missing\): a generated image needs both baseImage and entry\. Fix: set entry: 'src\/handler'/);
+    expect(() => new LambdaContainerFunction(stack, 'OtherHalf', { entry: 'src' }))
+      .toThrow(/^TestStack\/OtherHalf: invalid baseImage \(missing\): a generated image needs both baseImage and entry/);
   });
 
   test('Lambda layers are refused with the way to bake them in', () => {
     const { stack } = newStack();
     const layer = lambda.LayerVersion.fromLayerVersionArn(stack, 'L', 'arn:aws:lambda:us-east-1:123456789012:layer:x:1');
-    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], layers: [layer] }))
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'], layers: [layer] }))
       .toThrow(/Fix: bake the layer's content into the image instead: imageLayers: \[ExtensionImageLayer\.fromLayerAsset/);
   });
 });
 
-describe('dependency manifests found in the code directory', () => {
-  test('detectDependencies with your own Dockerfile or an existing image is an error', () => {
+describe('build props', () => {
+  test('build props next to an image are an error that names them and where they go', () => {
     const { stack } = newStack();
-    const dir = tempTree({ 'Dockerfile': 'FROM public.ecr.aws/lambda/python:3.13\n', 'app.py': '' });
-    expect(() => new LambdaContainerFunction(stack, 'Own', { buildContext: dir, cmd: ['app.handler'], detectDependencies: false }))
-      .toThrow(/TestStack\/Own: invalid detectDependencies false: your own Dockerfile installs its dependencies itself/);
-    const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: pythonProject().code });
-    expect(() => new LambdaContainerFunction(stack, 'Shared', { image, cmd: ['app.handler'], detectDependencies: true }))
-      .toThrow(/TestStack\/Shared: invalid detectDependencies \(set\): these props describe a build/);
+    const image = FunctionImage.fromEntry(pythonProject().entry, { baseImage: BaseImage.python('3.13') });
+    const repository = SharedImageRepository.fromRepositoryName(stack, 'Repo', 'images');
+    expect(() => new LambdaContainerFunction(stack, 'Shared', { image, cmd: ['app.handler'], imageLayers: [], repository }))
+      .toThrow(/TestStack\/Shared: invalid imageLayers, repository \(set\): these props describe a build and are ignored when image is given\. Fix: move them into the image's factory, e\.g\. FunctionImage\.fromEntry\(entry, \{ baseImage, imageLayers, repository \}\)/);
   });
 });
 
 describe('deprecation warnings', () => {
   test('warns at synth for a deprecated runtime with the date and the replacement', () => {
     const { stack } = newStack();
-    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.9'), code: pythonProject().code, cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.9'), entry: pythonProject().entry, cmd: ['app.handler'] });
     Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('python:3\\.9 was deprecated by AWS Lambda on 2025-12-15.*python\\(\'3\\.13\'\\).*cdk-lambda-container:runtimeDeprecated'));
     Annotations.fromStack(stack).hasWarning('/TestStack/Fn', Match.stringLikeRegexp('Amazon Linux 2.*cdk-lambda-container:amazonLinux2EndOfLife'));
   });
 
   test('warns ahead of a deprecation and stays silent for current runtimes', () => {
     const { stack } = newStack();
-    new LambdaContainerFunction(stack, 'Soon', { baseImage: BaseImage.nodejs('22'), code: tempTree(NODE_CODE), cmd: ['index.handler'] });
-    new LambdaContainerFunction(stack, 'Current', { baseImage: BaseImage.python('3.13'), code: pythonProject().code, cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'Soon', { baseImage: BaseImage.nodejs('22'), entry: tempTree(NODE_CODE), cmd: ['index.handler'] });
+    new LambdaContainerFunction(stack, 'Current', { baseImage: BaseImage.python('3.13'), entry: pythonProject().entry, cmd: ['app.handler'] });
     Annotations.fromStack(stack).hasWarning('/TestStack/Soon', Match.stringLikeRegexp('will be deprecated by AWS Lambda on 2027-04-30'));
     Annotations.fromStack(stack).hasNoWarning('/TestStack/Current', Match.anyValue());
   });
 
   test('can be acknowledged by id', () => {
     const { stack } = newStack();
-    const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2(), code: pythonProject().code, cmd: ['function.handler'] });
+    const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.providedAl2(), entry: pythonProject().entry, cmd: ['function.handler'] });
     CoreAnnotations.of(fn).acknowledgeWarning('cdk-lambda-container:runtimeDeprecated');
     CoreAnnotations.of(fn).acknowledgeWarning('cdk-lambda-container:amazonLinux2EndOfLife');
     Annotations.fromStack(stack).hasNoWarning('/TestStack/Fn', Match.anyValue());

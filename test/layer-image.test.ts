@@ -7,7 +7,7 @@ import { ExtensionImageLayer, LayerImage } from '../src';
 describe('LayerImage', () => {
   test('the layers as an image of their own: FROM scratch, one asset named after its content', () => {
     const { app, stack } = newStack();
-    const image = new LayerImage(stack, 'Telemetry', { layers: [ExtensionImageLayer.fromDirectory(telemetryDir())], architecture: lambda.Architecture.ARM_64 });
+    const image = new LayerImage(stack, 'Telemetry', { imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir())], architecture: lambda.Architecture.ARM_64 });
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, 'TestStack.assets.json'), 'utf8'));
     const [[hash, asset]] = Object.entries<any>(manifest.dockerImages);
@@ -20,9 +20,9 @@ describe('LayerImage', () => {
 
   test('needs at least one layer, and checks them as a function does', () => {
     const { stack } = newStack();
-    expect(() => new LayerImage(stack, 'Empty', { layers: [] })).toThrow(/^TestStack\/Empty: invalid layers \[\]: a layer image needs at least one layer/);
+    expect(() => new LayerImage(stack, 'Empty', { imageLayers: [] })).toThrow(/^TestStack\/Empty: invalid imageLayers \[\]: a layer image needs at least one layer/);
     const dir = tempTree({ 'extensions/agent': '#!/bin/sh\n' });
     fs.chmodSync(path.join(dir, 'extensions/agent'), 0o644);
-    expect(() => new LayerImage(stack, 'Bad', { layers: [ExtensionImageLayer.fromDirectory(dir)] })).toThrow(/^TestStack\/Bad: invalid layers .*not executable/);
+    expect(() => new LayerImage(stack, 'Bad', { imageLayers: [ExtensionImageLayer.fromDirectory(dir)] })).toThrow(/^TestStack\/Bad: invalid imageLayers.*not executable/);
   });
 });

@@ -10,9 +10,9 @@ test('adds nothing cdk-nag flags beyond lambda.Function\'s own basic execution r
   const app = new App({ context: { 'cdk-lambda-container:today': TODAY } });
   const stack = new Stack(app, 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
   const code = tempTree({ 'app.py': 'def handler(e, c): return 1\n', 'Dockerfile': 'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py /var/task/\nCMD ["app.handler"]\n' });
-  new LambdaContainerFunction(stack, 'Generated', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'] });
-  new LambdaContainerFunction(stack, 'WithRic', { baseImage: BaseImage.fromRegistry('python:3.13-slim', { ric: RuntimeInterfaceClient.python() }), code, cmd: ['app.handler'] });
-  new LambdaContainerFunction(stack, 'OwnDockerfile', { buildContext: code });
+  new LambdaContainerFunction(stack, 'Generated', { baseImage: BaseImage.python('3.13'), entry: code, cmd: ['app.handler'] });
+  new LambdaContainerFunction(stack, 'WithRic', { baseImage: BaseImage.fromRegistry('python:3.13-slim', { ric: RuntimeInterfaceClient.python() }), entry: code, cmd: ['app.handler'] });
+  new LambdaContainerFunction(stack, 'OwnDockerfile', { image: FunctionImage.fromImageAsset(code) });
   const repository = new ecr.Repository(stack, 'Repo', { imageScanOnPush: true, imageTagMutability: ecr.TagMutability.IMMUTABLE });
   new LambdaContainerFunction(stack, 'FromEcr', { image: FunctionImage.fromEcr(repository, { tagOrDigest: 'sha256:' + 'c'.repeat(64) }), cmd: ['app.handler'] });
 

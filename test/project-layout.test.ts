@@ -8,7 +8,7 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
 const SRC = path.join(ROOT, 'src');
-const TYPES_ONLY = ['index.ts', 'private/image-source.ts', 'dockerfile/model.ts'];
+const TYPES_ONLY = ['index.ts', 'types.ts', 'private/image-source.ts', 'dockerfile/model.ts'];
 
 /** src-relative paths of the source files. */
 function sourceFiles(dir = SRC, prefix = ''): string[] {

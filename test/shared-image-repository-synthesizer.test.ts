@@ -20,7 +20,7 @@ function readManifest(assembly: cxapi.CloudAssembly, file: string) {
 describe('SharedImageRepositorySynthesizer', () => {
   test('publishes routed images into the shared repository through a manifest that depends on its stack', () => {
     const { app, repository, functions } = twoStacks();
-    new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository });
+    new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), entry: handler(), cmd: ['app.handler'], repository });
     const assembly = app.synth();
 
     const routed = manifestArtifact(assembly, 'Functions.shared-images');
@@ -49,8 +49,8 @@ describe('SharedImageRepositorySynthesizer', () => {
 
   test('registers each lineage in the repository\'s lifecycle', () => {
     const { app, images, repository, functions } = twoStacks();
-    new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository });
-    new LambdaContainerFunction(functions, 'Worker', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'w.py': '' }), cmd: ['w.handler'], repository });
+    new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), entry: handler(), cmd: ['app.handler'], repository });
+    new LambdaContainerFunction(functions, 'Worker', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'w.py': '' }), cmd: ['w.handler'], repository });
     app.synth();
     const repo = Object.values(Template.fromStack(images).findResources('AWS::ECR::Repository'))[0];
     const rules = JSON.parse(repo.Properties.LifecyclePolicy.LifecyclePolicyText).rules;
@@ -60,7 +60,7 @@ describe('SharedImageRepositorySynthesizer', () => {
 
   test('one image shared by two functions: one build, one tag, a marker per function', () => {
     const { app, repository, functions } = twoStacks();
-    const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: handler(), repository });
+    const image = FunctionImage.fromEntry(handler(), { baseImage: BaseImage.python('3.13'), repository });
     new LambdaContainerFunction(functions, 'Create', { image, cmd: ['app.create'] });
     new LambdaContainerFunction(functions, 'List', { image, cmd: ['app.list'] });
     const assembly = app.synth();
@@ -73,7 +73,7 @@ describe('SharedImageRepositorySynthesizer', () => {
 
   test('marks the deployed image in use before the function is pointed at it', () => {
     const { app, repository, functions } = twoStacks();
-    new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository });
+    new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), entry: handler(), cmd: ['app.handler'], repository });
     app.synth();
     const template = Template.fromStack(functions);
     const [[markerId, marker]] = Object.entries(template.findResources('Custom::ImageInUseMarker'));
@@ -95,8 +95,8 @@ describe('SharedImageRepositorySynthesizer', () => {
   test('routes your own Dockerfile and a LayerImage too', () => {
     const { app, repository, functions } = twoStacks();
     const context = tempTree({ 'Dockerfile': 'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py /var/task/\nCMD ["app.handler"]\n', 'app.py': '' });
-    new LambdaContainerFunction(functions, 'Own', { buildContext: context, repository });
-    const layerImage = new LayerImage(functions, 'Telemetry', { layers: [ExtensionImageLayer.fromDirectory(tempTree({ 'lib/probe.so': 'x' }))], repository });
+    new LambdaContainerFunction(functions, 'Own', { image: FunctionImage.fromImageAsset(context, { repository }) });
+    const layerImage = new LayerImage(functions, 'Telemetry', { imageLayers: [ExtensionImageLayer.fromDirectory(tempTree({ 'lib/probe.so': 'x' }))], repository });
     const assembly = app.synth();
     const destinations = Object.values<any>(readManifest(assembly, 'Functions.shared-images.json').dockerImages).map(i => Object.values<any>(i.destinations)[0].imageTag);
     expect(destinations.sort()).toEqual([expect.stringMatching(/^functions\.own_[0-9a-f]{6}-[0-9a-f]{64}$/), expect.stringMatching(/^functions\.telemetry_[0-9a-f]{6}-[0-9a-f]{64}$/)]);
@@ -106,7 +106,7 @@ describe('SharedImageRepositorySynthesizer', () => {
 
   test('images without a repository stay in the bootstrap repository, as plain CDK', () => {
     const { app, functions } = twoStacks();
-    new LambdaContainerFunction(functions, 'Plain', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'] });
+    new LambdaContainerFunction(functions, 'Plain', { baseImage: BaseImage.python('3.13'), entry: handler(), cmd: ['app.handler'] });
     const assembly = app.synth();
     expect(assembly.tryGetArtifact('Functions.shared-images')).toBeUndefined();
     const images = readManifest(assembly, 'Functions.assets.json').dockerImages;
@@ -117,8 +117,8 @@ describe('SharedImageRepositorySynthesizer', () => {
   test('keeps per-stack state apart when one synthesizer serves several stacks', () => {
     const { app, repository, functions } = twoStacks();
     const other = new Stack(app, 'Other', { env: ENV });
-    new LambdaContainerFunction(functions, 'A', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository });
-    new LambdaContainerFunction(other, 'B', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'b.py': '' }), cmd: ['b.handler'], repository });
+    new LambdaContainerFunction(functions, 'A', { baseImage: BaseImage.python('3.13'), entry: handler(), cmd: ['app.handler'], repository });
+    new LambdaContainerFunction(other, 'B', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'b.py': '' }), cmd: ['b.handler'], repository });
     const assembly = app.synth();
     const tags = (file: string) => Object.values<any>(readManifest(assembly, file).dockerImages)
       .map(i => Object.values<any>(i.destinations)[0].imageTag);
@@ -129,9 +129,9 @@ describe('SharedImageRepositorySynthesizer', () => {
   describe('fails at synth when a routed image could not deploy', () => {
     test('repository with image (it belongs to the FunctionImage)', () => {
       const { repository, functions } = twoStacks();
-      const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code: handler() });
+      const image = FunctionImage.fromEntry(handler(), { baseImage: BaseImage.python('3.13') });
       expect(() => new LambdaContainerFunction(functions, 'Api', { image, cmd: ['app.handler'], repository }))
-        .toThrow(/Functions\/Api: invalid repository \(set\): these props describe a build and are ignored when image is given\. Fix: move them into FunctionImage\.fromBuild/);
+        .toThrow(/Functions\/Api: invalid repository \(set\): these props describe a build and are ignored when image is given\. Fix: move them into the image.s factory, e\.g\. FunctionImage\.fromEntry/);
     });
   });
 
@@ -140,7 +140,7 @@ describe('SharedImageRepositorySynthesizer', () => {
     const images = new Stack(app, 'Images', { env: ENV });
     const repository = new SharedImageRepository(images, 'Repository', { repositoryName: 'shared', pullAccounts: ['222222222222'] });
     const functions = new Stack(app, 'Functions', { env: { account: '222222222222', region: ENV.region } });
-    new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository, architecture: lambda.Architecture.ARM_64 });
+    new LambdaContainerFunction(functions, 'Api', { baseImage: BaseImage.python('3.13'), entry: handler(), cmd: ['app.handler'], repository, architecture: lambda.Architecture.ARM_64 });
     const assembly = app.synth();
     const [image] = Object.values<any>(readManifest(assembly, 'Functions.shared-images.json').dockerImages);
     expect(Object.values<any>(image.destinations)[0].assumeRoleArn).toBe('arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-image-publishing-role-111111111111-eu-west-1');
@@ -175,8 +175,8 @@ describe('the CDK CLI\'s deploy work graph', () => {
 
   test('routed image builds wait for the repository stack; bootstrap ones do not', async () => {
     const { app, repository, functions } = twoStacks();
-    new LambdaContainerFunction(functions, 'Shared', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository });
-    new LambdaContainerFunction(functions, 'Plain', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'p.py': '' }), cmd: ['p.handler'] });
+    new LambdaContainerFunction(functions, 'Shared', { baseImage: BaseImage.python('3.13'), entry: handler(), cmd: ['app.handler'], repository });
+    new LambdaContainerFunction(functions, 'Plain', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'p.py': '' }), cmd: ['p.handler'] });
     const order = await deployOrder(app.synth());
     const at = (re: RegExp) => order.findIndex(s => re.test(s));
     expect(at(/^deploy Images$/)).toBeGreaterThanOrEqual(0);
@@ -191,7 +191,7 @@ describe('the CDK CLI\'s deploy work graph', () => {
 
   test('without the manifest dependency the build would run first (what this synthesizer prevents)', async () => {
     const { app, repository, functions } = twoStacks();
-    new LambdaContainerFunction(functions, 'Shared', { baseImage: BaseImage.python('3.13'), code: handler(), cmd: ['app.handler'], repository });
+    new LambdaContainerFunction(functions, 'Shared', { baseImage: BaseImage.python('3.13'), entry: handler(), cmd: ['app.handler'], repository });
     const dir = app.synth().directory;
     const manifestFile = path.join(dir, 'manifest.json');
     const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));

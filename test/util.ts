@@ -65,9 +65,9 @@ export const PY_CODE = { 'app.py': 'def handler(event, context):\n    return {"o
 export const NODE_CODE = { 'index.mjs': 'export const handler = async () => ({ ok: true });\n' };
 
 /** A Python handler in src/ with a requirements.txt beside it. */
-export function pythonProject(): { code: string; requirements: string } {
+export function pythonProject(): { entry: string; requirements: string } {
   const dir = tempTree({ ...Object.fromEntries(Object.entries(PY_CODE).map(([k, v]) => [`src/${k}`, v])), 'src/requirements.txt': 'pillow==11.0.0\n' });
-  return { code: path.join(dir, 'src'), requirements: path.join(dir, 'src', 'requirements.txt') };
+  return { entry: path.join(dir, 'src'), requirements: path.join(dir, 'src', 'requirements.txt') };
 }
 
 /** Docker image assets of the synthesized stack's asset manifest. */
@@ -87,8 +87,8 @@ export function listFiles(root: string, rel = ''): string[] {
 /** A synthesized app with two functions (A, B) sharing one generated Python image; returns the cloud assembly directory. */
 export function synthesizedApp(): string {
   const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
-  const code = tempTree({ 'app.py': 'def a(e, c): return 1\n' });
-  const image = FunctionImage.fromBuild({ baseImage: BaseImage.python('3.13'), code });
+  const entry = tempTree({ 'app.py': 'def a(e, c): return 1\n' });
+  const image = FunctionImage.fromEntry(entry, { baseImage: BaseImage.python('3.13') });
   new LambdaContainerFunction(stack, 'A', { image, cmd: ['app.a'] });
   new LambdaContainerFunction(stack, 'B', { image, cmd: ['app.b'], architecture: lambda.Architecture.X86_64 });
   return app.synth().directory;
@@ -125,7 +125,7 @@ export function shape(value: unknown, key = ''): unknown {
 /** A synthesized app with an HTTP API (2.0 and 1.0 routes), a REST API (resources, greedy proxy) and a function URL in front of one image function. */
 export function synthesizedApiApp(functionTimeoutSeconds = 10): string {
   const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
-  const fn = new LambdaContainerFunction(stack, 'Orders', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], timeout: Duration.seconds(functionTimeoutSeconds) });
+  const fn = new LambdaContainerFunction(stack, 'Orders', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'], timeout: Duration.seconds(functionTimeoutSeconds) });
   const httpApi = new apigwv2.HttpApi(stack, 'Http');
   httpApi.addRoutes({ path: '/orders/{id}', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Get', fn) });
   httpApi.addRoutes({ path: '/orders/latest', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Latest', fn) });

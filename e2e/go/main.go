@@ -34,7 +34,7 @@ func main() {
 	functions := awscdk.NewStack(app, jsii.String("BindingFunctions"), nil)
 	cdklambdacontainer.NewLambdaContainerFunction(functions, jsii.String("ListOrders"), &cdklambdacontainer.LambdaContainerFunctionProps{
 		BaseImage:    cdklambdacontainer.BaseImage_Python(jsii.String("3.13"), nil),
-		Code:         jsii.String(filepath.Join(examples, "functions", "orders")),
+		Entry:        jsii.String(filepath.Join(examples, "functions", "orders")),
 		Cmd:          jsii.Strings("app.list_orders"),
 		Architecture: awslambda.Architecture_ARM_64(),
 		MemorySize:   jsii.Number(256),

@@ -35,7 +35,7 @@ LambdaContainerFunction(
     functions,
     "ListOrders",
     base_image=BaseImage.python("3.13"),
-    code=os.path.join(examples, "functions", "orders"),
+    entry=os.path.join(examples, "functions", "orders"),
     cmd=["app.list_orders"],
     architecture=lambda_.Architecture.ARM_64,
     memory_size=256,

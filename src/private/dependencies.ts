@@ -104,7 +104,7 @@ export function detectDependencies(names: readonly string[], language: string | 
       foreign,
       notInstalled,
       unsupported: other
-        ? { file: own, why: `its lockfile is ${other}, and the image installs with \`npm ci\`, which needs package-lock.json`, fix: 'add a package-lock.json (`npm install --package-lock-only`), install the dependencies in your own Dockerfile (FunctionImage.fromDockerfile), or set detectDependencies: false' }
+        ? { file: own, why: `its lockfile is ${other}, and the image installs with \`npm ci\`, which needs package-lock.json`, fix: 'add a package-lock.json (`npm install --package-lock-only`), install the dependencies in your own Dockerfile (FunctionImage.fromImageAsset), or set detectDependencies: false' }
         : { file: own, why: 'it declares dependencies and has no package-lock.json or npm-shrinkwrap.json beside it (the image installs with `npm ci`, which needs a lockfile)', fix: 'run `npm install` in the code directory and keep the lockfile, or set detectDependencies: false' },
     };
   }

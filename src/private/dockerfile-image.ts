@@ -21,7 +21,7 @@ import { fail, requireDirectory, warn } from './problems';
 import { composeDockerfile } from '../dockerfile/compose';
 import { lintDockerfile, LintRule } from '../dockerfile/lint';
 import { I } from '../dockerfile/model';
-import type { DockerfileImageOptions } from '../function-image';
+import type { ImageAssetOptions } from '../types';
 import { WarningId, WarningIds } from '../warnings';
 
 const IMAGE_SCOPE_ID = 'LambdaContainerImages';
@@ -38,21 +38,21 @@ const LINT_WARNINGS: Record<Exclude<LintRule, 'credentials'>, WarningId> = {
 };
 
 export class DockerfileImage implements ImageSource {
-  constructor(private readonly directory: string, private readonly options: DockerfileImageOptions) {}
+  constructor(private readonly directory: string, private readonly options: ImageAssetOptions) {}
 
   public bind(scope: Construct, architecture: lambda.Architecture): BoundFunctionImage {
     const platform = architecture.dockerPlatform;
-    const dir = requireDirectory(scope, 'buildContext', this.directory, 'give the directory to build in (the Docker build context)');
+    const dir = requireDirectory(scope, 'directory', this.directory, 'give the directory to build in (the Docker build context)');
     const file = this.options.file ?? 'Dockerfile';
     if (!fs.existsSync(path.join(dir, file))) {
-      fail(scope, { prop: 'dockerfile', value: JSON.stringify(file), message: `no such file in the build context ${dir}`, fix: 'give the Dockerfile path relative to the build context' });
+      fail(scope, { prop: 'file', value: JSON.stringify(file), message: `no such file in the build context ${dir}`, fix: 'give the Dockerfile path relative to the build context directory' });
     }
     if (this.options.platform && this.options.platform.platform !== platform) {
       fail(scope, { prop: 'platform', value: JSON.stringify(this.options.platform.platform), message: `it contradicts the function's architecture ${architecture.name} (which needs ${platform}); the image would fail with "exec format error"`, fix: 'remove platform (it follows architecture) or set architecture to match it' });
     }
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     lintOwnDockerfile(scope, text, file);
-    const layers = this.options.layers ?? [];
+    const layers = this.options.imageLayers ?? [];
     if (layers.length === 0) return this.bindAsIs(scope, platform, dir, file);
     const resolved = resolveLayers(scope, layers, architectureName(scope, architecture), OWN_CONTEXT_LAYERS_DIR);
     return this.bindWithLayers(scope, architecture, dir, file, text, resolved);
@@ -106,7 +106,7 @@ export class DockerfileImage implements ImageSource {
     try {
       dockerfile = composeDockerfile(text, { stages, copies });
     } catch (e) {
-      fail(scope, { prop: 'dockerfile', value: JSON.stringify(file), message: `the layers cannot be added: ${(e as Error).message}`, fix: 'give a Dockerfile with a FROM instruction' });
+      fail(scope, { prop: 'file', value: JSON.stringify(file), message: `the layers cannot be added: ${(e as Error).message}`, fix: 'give a Dockerfile with a FROM instruction' });
     }
     const { buildArgs, target } = this.options;
     const spec: ContextSpec = {

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { BoundFunctionImage, ImageSource } from './image-source';
 import { fail } from './problems';
-import type { EcrImageOptions } from '../function-image';
+import type { EcrImageOptions } from '../types';
 
 export class EcrImage implements ImageSource {
   constructor(private readonly repository: ecr.IRepository, private readonly options: EcrImageOptions) {}

@@ -18,7 +18,7 @@ import { resolveLayers } from './layer-binding';
 import { checkImageConfig } from './limits';
 import { fail, failIfAny, Problem, requireDirectory, requireFile, warn } from './problems';
 import { renderDockerfile } from '../dockerfile/render';
-import type { FunctionImageBuildProps } from '../function-image';
+import type { EntryImageOptions } from '../types';
 import { WarningIds } from '../warnings';
 
 /** The dependency manifest an image installs: its kind, its files (manifest first), and whether it was found in the code directory. */
@@ -32,7 +32,7 @@ export class GeneratedImage implements ImageSource {
   /** Bound once per stack and architecture: N functions sharing this image check, render and hash it once. */
   private readonly bound = new Map<string, BoundFunctionImage>();
 
-  constructor(private readonly props: FunctionImageBuildProps) {}
+  constructor(private readonly entry: string, private readonly props: EntryImageOptions) {}
 
   public bind(scope: Construct, architecture: lambda.Architecture): BoundFunctionImage {
     const key = `${Stack.of(scope).node.addr}/${architecture.name}`;
@@ -48,7 +48,7 @@ export class GeneratedImage implements ImageSource {
     const image = this.props;
     const baseImage = image.baseImage;
     const arch = architectureName(scope, architecture);
-    const codeDir = requireDirectory(scope, 'code', image.code, 'give the directory that holds the handler sources, relative to where `cdk synth` runs or absolute');
+    const codeDir = requireDirectory(scope, 'entry', this.entry, 'give the directory that holds the handler sources, relative to where `cdk synth` runs or absolute');
     failIfAny(scope, checkImageConfig({ cmd: image.cmd, entrypoint: image.entrypoint, workingDirectory: image.workingDirectory }).map(p => ({ ...p, prop: `image ${p.prop}` })));
     const ric = baseImage.ric?._recipe;
     const dependencies = this.resolveDependencies(scope, ric?.language ?? baseImage.family, codeDir);
@@ -59,7 +59,7 @@ export class GeneratedImage implements ImageSource {
       fail(scope, { ...imageEntrypointProblem, prop: 'image entrypoint' });
     }
 
-    const layers = resolveLayers(scope, image.layers ?? [], arch, CONTEXT_LAYERS_DIR);
+    const layers = resolveLayers(scope, image.imageLayers ?? [], arch, CONTEXT_LAYERS_DIR);
     const dockerfile = renderDockerfile(functionImageRecipe({
       base: baseImage._uriFor(arch),
       layers: layers.recipe,
@@ -98,7 +98,7 @@ export class GeneratedImage implements ImageSource {
     };
   }
 
-  /** The manifest given as `dependencies`, else the one found at the top of the code directory. */
+  /** The manifest given as `dependencies`, else the one found at the top of the entry directory. */
   private resolveDependencies(scope: IConstruct, language: string | undefined, codeDir: string): ResolvedDependencies | undefined {
     const { dependencies, detectDependencies: detect, exclude } = this.props;
     if (dependencies !== undefined) return checkManifest(scope, dependencies, language, false);
@@ -107,19 +107,19 @@ export class GeneratedImage implements ImageSource {
     const names = fs.readdirSync(codeDir, { withFileTypes: true })
       .filter(e => e.isFile() && !ignore.ignores(path.join(codeDir, e.name))).map(e => e.name);
     const found = detectDependencies(names, language, name => fs.readFileSync(path.join(codeDir, name), 'utf8'));
-    const code = JSON.stringify(this.props.code);
+    const entry = JSON.stringify(this.entry);
     failIfAny(scope, found.foreign.map(f => ({
-      prop: 'code',
-      value: code,
+      prop: 'entry',
+      value: entry,
       message: `it holds ${f.file}, a ${f.kind} manifest for ${f.language}, and the base image is ${language}: it would be copied and not installed`,
-      fix: `move ${f.file} out of the code directory, add it to exclude, use a ${f.language} base image, or set detectDependencies: false`,
+      fix: `move ${f.file} out of the entry directory, add it to exclude, use a ${f.language} base image, or set detectDependencies: false`,
     })));
     if (found.unsupported) {
-      fail(scope, { prop: 'code', value: code, message: `its ${found.unsupported.file} is not installable: ${found.unsupported.why}`, fix: found.unsupported.fix });
+      fail(scope, { prop: 'entry', value: entry, message: `its ${found.unsupported.file} is not installable: ${found.unsupported.why}`, fix: found.unsupported.fix });
     }
     for (const file of found.notInstalled) {
       warn(scope, WarningIds.DEPENDENCIES_NOT_INSTALLED,
-        `${scope.node.path}: code ${code} has ${file} and no requirements.txt: its dependencies are not installed. `
+        `${scope.node.path}: entry ${entry} has ${file} and no requirements.txt: its dependencies are not installed. `
         + 'Export them (`uv export --no-hashes -o requirements.txt`, `poetry export -o requirements.txt`) or give `dependencies`.');
     }
     return found.manifest === undefined ? undefined : checkManifest(scope, path.join(codeDir, found.manifest), language, true);
@@ -132,7 +132,7 @@ function checkManifest(scope: IConstruct, manifest: string, language: string | u
   const problem = (message: string, fix: string): Problem => ({ prop: 'dependencies', value: JSON.stringify(manifest), message, fix });
   const info = dependencyKindOf(path.basename(file));
   if (!info) {
-    fail(scope, problem('unknown dependency manifest', `use one of ${KNOWN_MANIFESTS}, or install dependencies in your own Dockerfile with FunctionImage.fromDockerfile`));
+    fail(scope, problem('unknown dependency manifest', `use one of ${KNOWN_MANIFESTS}, or install dependencies in your own Dockerfile with FunctionImage.fromImageAsset`));
   }
   if (info.language !== language) {
     fail(scope, problem(`a ${info.kind} manifest cannot be installed on a ${language ?? 'custom'} base image`, `use the ${language ?? 'base image\'s'} language's manifest, or a base image for ${info.language}`));

@@ -49,7 +49,7 @@ export function resolveLayers(
       return layer._plan();
     } catch (e) {
       if (!(e instanceof ProblemError)) throw e;
-      fail(scope, ...e.problems.map(p => ({ ...p, prop: `layers[${i}] ${p.prop}` })));
+      fail(scope, ...e.problems.map(p => ({ ...p, prop: `imageLayers[${i}] ${p.prop}` })));
     }
   });
   const check = checkLayers(plans);
@@ -68,7 +68,7 @@ export function resolveLayers(
     }
   }
   if (credentialFiles.size > 1) {
-    fail(scope, { prop: 'layers', value: [...credentialFiles].join(', '), message: 'layer versions of one image are fetched with one credentials file (one build secret)', fix: 'give every fromLayerVersionArn the same credentialsFile (a profile can differ)' });
+    fail(scope, { prop: 'imageLayers', value: [...credentialFiles].join(', '), message: 'layer versions of one image are fetched with one credentials file (one build secret)', fix: 'give every fromLayerVersionArn the same credentialsFile (a profile can differ)' });
   }
   const fetchScript = `${contextRoot}/fetch-layer-version.py`;
   const context: StagedLayer[] = [];

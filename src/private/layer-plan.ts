@@ -149,10 +149,10 @@ export function checkLayers(plans: readonly LayerPlan[]): LayerCheck {
     }
   });
   if (notExecutable.length > 0) {
-    errors.push({ prop: 'layers', value: notExecutable.join(', '), message: `${notExecutable.length === 1 ? 'this file is' : 'these files are'} in ${EXTENSIONS_DIR} but not executable, and Lambda fails to start an extension it cannot execute`, fix: 'make them executable (chmod +x) in the layer\'s source, or move files that are not extensions out of extensions/' });
+    errors.push({ prop: 'imageLayers', value: notExecutable.join(', '), message: `${notExecutable.length === 1 ? 'this file is' : 'these files are'} in ${EXTENSIONS_DIR} but not executable, and Lambda fails to start an extension it cannot execute`, fix: 'make them executable (chmod +x) in the layer\'s source, or move files that are not extensions out of extensions/' });
   }
   if (extensions.size > LIMITS.maxExternalExtensions) {
-    errors.push({ prop: 'layers', value: `${extensions.size} extensions (${[...extensions.keys()].join(', ')})`, message: `Lambda runs at most ${LIMITS.maxExternalExtensions} external extensions`, fix: 'drop or combine extensions' });
+    errors.push({ prop: 'imageLayers', value: `${extensions.size} extensions (${[...extensions.keys()].join(', ')})`, message: `Lambda runs at most ${LIMITS.maxExternalExtensions} external extensions`, fix: 'drop or combine extensions' });
   }
 
   // Two layers writing the same path: the later one wins, silently; say so.
@@ -173,7 +173,7 @@ export function checkLayers(plans: readonly LayerPlan[]): LayerCheck {
 
   const knownBytes = plans.reduce((sum, plan) => sum + knownFiles(plan).reduce((s, f) => s + f.size, 0), 0);
   if (knownBytes > LIMITS.imageMaxBytes) {
-    errors.push({ prop: 'layers', value: `${(knownBytes / 1024 ** 3).toFixed(2)} GiB`, message: `the layers alone exceed Lambda's ${LIMITS.imageMaxBytes / 1024 ** 3} GiB image limit`, fix: 'leave large files out of the layers (download them at run time to /tmp, or use EFS)' });
+    errors.push({ prop: 'imageLayers', value: `${(knownBytes / 1024 ** 3).toFixed(2)} GiB`, message: `the layers alone exceed Lambda's ${LIMITS.imageMaxBytes / 1024 ** 3} GiB image limit`, fix: 'leave large files out of the layers (download them at run time to /tmp, or use EFS)' });
   }
 
   return { errors, warnings, environment: joinEnvironment(plans, errors) };
@@ -190,7 +190,7 @@ function joinEnvironment(plans: readonly LayerPlan[], errors: Problem[]): Record
       } else if (separator !== undefined) {
         env[name] = `${env[name]}${separator}${value}`;
       } else if (env[name] !== value) {
-        errors.push({ prop: 'layers', value: `${name}=${JSON.stringify(value)}`, message: `${plan.description} sets ${name}, which ${setBy[name]} already sets to ${JSON.stringify(env[name])}; only one can apply${name === 'AWS_LAMBDA_EXEC_WRAPPER' ? ' (Lambda runs one wrapper script)' : ''}`, fix: name === 'AWS_LAMBDA_EXEC_WRAPPER' ? 'keep one wrapper script, and have it call the other' : 'keep one of the two values' });
+        errors.push({ prop: 'imageLayers', value: `${name}=${JSON.stringify(value)}`, message: `${plan.description} sets ${name}, which ${setBy[name]} already sets to ${JSON.stringify(env[name])}; only one can apply${name === 'AWS_LAMBDA_EXEC_WRAPPER' ? ' (Lambda runs one wrapper script)' : ''}`, fix: name === 'AWS_LAMBDA_EXEC_WRAPPER' ? 'keep one wrapper script, and have it call the other' : 'keep one of the two values' });
       }
       setBy[name] = plan.description;
     }

@@ -62,7 +62,7 @@ describe('main', () => {
 
   test('a function or assembly that is not there is a usage error that lists what there is', async () => {
     const { app, stack } = newStack();
-    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree(PY_CODE), cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree(PY_CODE), cmd: ['app.handler'] });
     const dir = app.synth().directory;
     const missing = await run('build', 'Other', '--app', dir);
     expect(missing.code).toBe(EXIT_CODES.usage);
@@ -74,7 +74,7 @@ describe('main', () => {
 
   test('summary prints the summary of the cloud assembly it is given, or its functions as JSON', async () => {
     const { app, stack } = newStack();
-    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree(PY_CODE), cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree(PY_CODE), cmd: ['app.handler'] });
     const dir = app.synth().directory;
     const { code, out } = await run('summary', dir);
     expect(code).toBe(EXIT_CODES.ok);

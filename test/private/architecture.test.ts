@@ -16,7 +16,7 @@ describe('architectureName', () => {
 
   test('a LayerImage of another architecture is refused, not built for x86_64', () => {
     const { stack } = newStack();
-    expect(() => new LayerImage(stack, 'Layers', { layers: [ExtensionImageLayer.fromDirectory(telemetryDir())], architecture: lambda.Architecture.custom('riscv64') }))
+    expect(() => new LayerImage(stack, 'Layers', { imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir())], architecture: lambda.Architecture.custom('riscv64') }))
       .toThrow(/^TestStack\/Layers: invalid architecture "riscv64": Lambda runs x86_64 or arm64 images only\./);
   });
 });

@@ -65,7 +65,7 @@ describe('ExtensionImageLayer in a generated image', () => {
     const wrapper = tempTree({ 'wrapper.sh': '#!/bin/sh\nexec "$@"\n' });
     new LambdaContainerFunction(stack, 'Fn', {
       baseImage: BaseImage.python('3.13'),
-      code: tempTree({ 'app.py': '' }),
+      entry: tempTree({ 'app.py': '' }),
       cmd: ['app.handler'],
       imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir()), ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh'))],
     });
@@ -86,7 +86,7 @@ describe('ExtensionImageLayer in a generated image', () => {
     const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
     const layer = ExtensionImageLayer.fromDirectory(telemetryDir());
     for (const name of ['A', 'B']) {
-      new LambdaContainerFunction(stack, name, { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': `# ${name}\n` }), cmd: ['app.handler'], imageLayers: [layer] });
+      new LambdaContainerFunction(stack, name, { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': `# ${name}\n` }), cmd: ['app.handler'], imageLayers: [layer] });
     }
     const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as any[];
     const contexts = fns.map(f => path.join(app.outdir, f.Metadata['aws:asset:path']));

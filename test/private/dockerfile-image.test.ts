@@ -24,7 +24,7 @@ describe('your own Dockerfile with layers', () => {
     const before = new Set(fs.readdirSync(os.tmpdir()));
     // WHEN
     const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
-    new LambdaContainerFunction(stack, 'Fn', { buildContext: context, imageLayers: [ExtensionImageLayer.fromLayerAsset(layer)] });
+    new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromImageAsset(context, { imageLayers: [ExtensionImageLayer.fromLayerAsset(layer)] }) });
     // THEN the staged context is in the assembly, with the marker, and nowhere in the temp directory
     const assetDir = functionAssetDir(app, stack);
     expect(assetDir.startsWith(app.outdir + path.sep)).toBe(true);
@@ -38,7 +38,7 @@ describe('your own Dockerfile with layers', () => {
     const context = tempTree({ 'Dockerfile': DOCKERFILE, 'app.py': '' });
     const app = new App({ outdir: path.join(context, 'cdk.out'), context: { 'cdk-lambda-container:today': TODAY, 'aws:cdk:enable-asset-metadata': true } });
     const stack = new Stack(app, 'TestStack');
-    new LambdaContainerFunction(stack, 'Fn', { buildContext: context, imageLayers: [ExtensionImageLayer.fromLayerAsset(tempTree({ 'bin/tool': '' }))] });
+    new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromImageAsset(context, { imageLayers: [ExtensionImageLayer.fromLayerAsset(tempTree({ 'bin/tool': '' }))] }) });
     const assetDir = functionAssetDir(app, stack);
     expect(fs.readdirSync(assetDir).sort()).toEqual(['.cdk-lambda-container', 'Dockerfile', 'app.py']);
   });
@@ -48,7 +48,7 @@ describe('your own Dockerfile with layers', () => {
     const layer = ExtensionImageLayer.fromLayerAsset(tempTree({ 'bin/tool': '' }));
     const uris = ['1', '2'].map(v => {
       const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
-      new LambdaContainerFunction(stack, 'Fn', { buildContext: context, buildArgs: { V: v }, imageLayers: [layer] });
+      new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromImageAsset(context, { buildArgs: { V: v }, imageLayers: [layer] }) });
       const fn = Template.fromStack(stack).findResources('AWS::Lambda::Function');
       const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, 'TestStack.assets.json'), 'utf8'));
       const [image] = Object.values<any>(manifest.dockerImages);
@@ -72,12 +72,13 @@ describe('your own Dockerfile with layers', () => {
     const { app, stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
     const wrapper = tempTree({ 'wrapper.sh': '#!/bin/sh\nexec "$@"\n' });
     new LambdaContainerFunction(stack, 'Fn', {
-      buildContext: context,
-      imageLayers: [
-        ExtensionImageLayer.fromImage('public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1', { source: '/lambda-adapter', destination: '/opt/extensions/lambda-adapter' }),
-        ExtensionImageLayer.fromDirectory(telemetryDir()),
-        ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh')),
-      ],
+      image: FunctionImage.fromImageAsset(context, {
+        imageLayers: [
+          ExtensionImageLayer.fromImage('public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1', { source: '/lambda-adapter', destination: '/opt/extensions/lambda-adapter' }),
+          ExtensionImageLayer.fromDirectory(telemetryDir()),
+          ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh')),
+        ],
+      }),
     });
     const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as any;
     return { assetDir: path.join(app.outdir, fn.Metadata['aws:asset:path']), uri: JSON.stringify(fn.Properties.Code.ImageUri) };
@@ -119,7 +120,7 @@ describe('your Dockerfile is linted at synth', () => {
   test('findings become annotations on the function, with file, line and fix; credentials are errors', () => {
     const { stack } = newStack();
     const context = tempTree({ Dockerfile: 'FROM public.ecr.aws/lambda/python:3.13\nARG API_KEY\nEXPOSE 80\nCMD ["app.handler"]\n' });
-    new LambdaContainerFunction(stack, 'Fn', { buildContext: context });
+    new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromImageAsset(context) });
     const annotations = Annotations.fromStack(stack);
     annotations.hasError('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:2: ARG API_KEY looks like a credential.*Fix: pass it as a build secret'));
     annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:3: Lambda ignores EXPOSE.*Fix: remove EXPOSE'));
@@ -130,7 +131,7 @@ describe('lint findings', () => {
   test('are warnings with the ids of WarningIds, acknowledgeable one by one', () => {
     const context = tempTree({ Dockerfile: 'FROM python:3.13\nWORKDIR app\nEXPOSE 8080\nENTRYPOINT [ "python" ]\n' });
     const { stack } = newStack();
-    new LambdaContainerFunction(stack, 'Fn', { buildContext: context });
+    new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromImageAsset(context) });
     const annotations = Annotations.fromStack(stack);
     for (const id of [WarningIds.DOCKERFILE_RELATIVE_WORKDIR, WarningIds.DOCKERFILE_IGNORED_INSTRUCTION, WarningIds.DOCKERFILE_RELATIVE_ENTRYPOINT]) {
       annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp(`^Dockerfile:\\d+: .*\\[ack: ${id}\\]$`));
@@ -140,7 +141,7 @@ describe('lint findings', () => {
   test('a credential in ENV is an error', () => {
     const context = tempTree({ Dockerfile: 'FROM python:3.13\nENV AWS_SECRET_ACCESS_KEY=abc\n' });
     const { stack } = newStack();
-    new LambdaContainerFunction(stack, 'Fn', { buildContext: context, cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromImageAsset(context), cmd: ['app.handler'] });
     Annotations.fromStack(stack).hasError('/TestStack/Fn', Match.stringLikeRegexp('^Dockerfile:2: ENV AWS_SECRET_ACCESS_KEY looks like a credential'));
   });
 });
@@ -150,7 +151,7 @@ describe('LambdaContainerFunction with your own Dockerfile', () => {
 
   test('sets the build platform from the architecture', () => {
     const { app, stack } = newStack();
-    new LambdaContainerFunction(stack, 'Fn', { buildContext: dockerDir(), architecture: lambda.Architecture.ARM_64 });
+    new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromImageAsset(dockerDir()), architecture: lambda.Architecture.ARM_64 });
     const [image] = Object.values(dockerImages(app));
     expect(image.source.platform).toBe('linux/arm64');
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'] });
@@ -159,7 +160,7 @@ describe('LambdaContainerFunction with your own Dockerfile', () => {
   test('throws when a given platform contradicts the architecture', () => {
     const { stack } = newStack();
     expect(() => new LambdaContainerFunction(stack, 'Fn', {
-      image: FunctionImage.fromDockerfile(dockerDir(), { platform: ecr_assets.Platform.LINUX_AMD64 }),
+      image: FunctionImage.fromImageAsset(dockerDir(), { platform: ecr_assets.Platform.LINUX_AMD64 }),
       architecture: lambda.Architecture.ARM_64,
     })).toThrow(/TestStack\/Fn: invalid platform "linux\/amd64": it contradicts the function's architecture arm64.*Fix: remove platform/);
   });
@@ -167,14 +168,14 @@ describe('LambdaContainerFunction with your own Dockerfile', () => {
   test('shares one asset between functions built from the same Dockerfile', () => {
     const { app, stack } = newStack();
     const dir = dockerDir();
-    new LambdaContainerFunction(stack, 'A', { buildContext: dir, cmd: ['app.a'] });
-    new LambdaContainerFunction(stack, 'B', { dockerfile: path.join(dir, 'Dockerfile'), cmd: ['app.b'] });
+    new LambdaContainerFunction(stack, 'A', { image: FunctionImage.fromImageAsset(dir), cmd: ['app.a'] });
+    new LambdaContainerFunction(stack, 'B', { image: FunctionImage.fromImageAsset(dir, { file: 'Dockerfile' }), cmd: ['app.b'] });
     expect(Object.keys(dockerImages(app))).toHaveLength(1);
   });
 
   test('throws when the Dockerfile is missing', () => {
     const { stack } = newStack();
-    expect(() => new LambdaContainerFunction(stack, 'Fn', { buildContext: dockerDir(), dockerfile: 'Nope.Dockerfile' }))
-      .toThrow(/TestStack\/Fn: invalid dockerfile "Nope.Dockerfile": no such file/);
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { image: FunctionImage.fromImageAsset(dockerDir(), { file: 'Nope.Dockerfile' }) }))
+      .toThrow(/TestStack\/Fn: invalid file "Nope.Dockerfile": no such file/);
   });
 });

@@ -5,7 +5,7 @@ import { BaseImage, LambdaContainerFunction } from '../../src';
 import { newStack, pythonProject } from '../util';
 
 describe('registerEdgeCheck', () => {
-  const base = () => ({ baseImage: BaseImage.python('3.13'), code: pythonProject().code, cmd: ['app.handler'] });
+  const base = () => ({ baseImage: BaseImage.python('3.13'), entry: pythonProject().entry, cmd: ['app.handler'] });
 
   test('throws when used with Lambda@Edge', () => {
     const { app, stack } = newStack();

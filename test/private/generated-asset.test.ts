@@ -13,15 +13,15 @@ const OPTIONS = { platform: 'linux/amd64', displayName: 'Test/Image' };
 
 describe('registerGeneratedImage', () => {
   test('a second synthesis in the same process sees a code change (fingerprints are per App)', () => {
-    const code = tempTree(PY_CODE);
+    const entry = tempTree(PY_CODE);
     const hashOf = () => {
       const { app, stack } = newStack();
-      new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'] });
+      new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry, cmd: ['app.handler'] });
       return Object.keys(dockerImages(app));
     };
     const first = hashOf();
     expect(hashOf()).toEqual(first);
-    fs.appendFileSync(path.join(code, 'app.py'), '# one more line\n');
+    fs.appendFileSync(path.join(entry, 'app.py'), '# one more line\n');
     expect(hashOf()).not.toEqual(first);
   });
 
@@ -29,7 +29,7 @@ describe('registerGeneratedImage', () => {
     const { app } = newStack();
     const stage = new Stage(app, 'Prod');
     const nested = new Stack(stage, 'Api', { env: { account: '123456789012', region: 'us-east-1' } });
-    new LambdaContainerFunction(nested, 'Fn', { baseImage: BaseImage.python('3.13'), code: pythonProject().code, cmd: ['app.handler'] });
+    new LambdaContainerFunction(nested, 'Fn', { baseImage: BaseImage.python('3.13'), entry: pythonProject().entry, cmd: ['app.handler'] });
     const assembly = app.synth().getNestedAssembly('assembly-Prod');
     const manifestFile = fs.readdirSync(assembly.directory).find(f => f.endsWith('.assets.json'))!;
     const assets = JSON.parse(fs.readFileSync(path.join(assembly.directory, manifestFile), 'utf8'));
@@ -80,7 +80,7 @@ describe('registerGeneratedImage', () => {
 
   test('refuses a stack outside an App (or a Stage): there is nowhere to stage the context', () => {
     const stack = new Stack(new Construct(undefined as any, 'Root'), 'Stack');
-    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree(PY_CODE), cmd: ['app.handler'] }))
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree(PY_CODE), cmd: ['app.handler'] }))
       .toThrow(/Stack\/Fn: invalid scope \(the root Construct\): an image built at synth needs a Stage \(an App\) to stage its build context\. Fix: create the stack inside a cdk\.App \(or a Stage\)\.$/);
   });
 });
@@ -88,8 +88,8 @@ describe('registerGeneratedImage', () => {
 describe('addImageResourceMetadata', () => {
   test('adds aws:asset metadata for SAM when asset metadata is enabled', () => {
     const { stack } = newStack({ 'aws:cdk:enable-asset-metadata': true });
-    const { code } = pythonProject();
-    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'] });
+    const { entry } = pythonProject();
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry, cmd: ['app.handler'] });
     const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
     expect(fn.Metadata['aws:asset:path']).toMatch(/^asset\.[0-9a-f]{64}$/);
     expect(fn.Metadata['aws:asset:dockerfile-path']).toBe('Dockerfile');

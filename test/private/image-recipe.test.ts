@@ -5,6 +5,7 @@ import { BaseImage } from '../../src/base-image';
 import { renderDockerfile } from '../../src/dockerfile/render';
 import { ExtensionImageLayer } from '../../src/extension-image-layer';
 import { LambdaContainerFunction } from '../../src/function';
+import { FunctionImage } from '../../src/function-image';
 import { functionImageRecipe } from '../../src/private/image-recipe';
 import { RuntimeInterfaceClient } from '../../src/runtime-interface-client';
 import { contextOf, newStack, tempTree, telemetryDir } from '../util';
@@ -83,15 +84,16 @@ describe('ExtensionImageLayer in a generated image', () => {
     const code = tempTree({ 'app.py': 'def handler(e, c): return 1\n', 'requirements.txt': 'requests==2.32.3\n' });
     const wrapper = tempTree({ 'wrapper.sh': '#!/bin/sh\nexec "$@"\n' });
     new LambdaContainerFunction(stack, 'Fn', {
-      baseImage: BaseImage.python('3.13'),
-      code,
-      dependencies: path.join(code, 'requirements.txt'),
+      image: FunctionImage.fromEntry(code, {
+        baseImage: BaseImage.python('3.13'),
+        dependencies: path.join(code, 'requirements.txt'),
+        imageLayers: [
+          ExtensionImageLayer.fromImage('public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1', { source: '/lambda-adapter', destination: '/opt/extensions/lambda-adapter' }),
+          ExtensionImageLayer.fromDirectory(telemetryDir()),
+          ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh')),
+        ],
+      }),
       cmd: ['app.handler'],
-      imageLayers: [
-        ExtensionImageLayer.fromImage('public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1', { source: '/lambda-adapter', destination: '/opt/extensions/lambda-adapter' }),
-        ExtensionImageLayer.fromDirectory(telemetryDir()),
-        ExtensionImageLayer.wrapperScript(path.join(wrapper, 'wrapper.sh')),
-      ],
     });
     const context = contextOf(app, Template.fromStack(stack));
     const dockerfile = fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8')

@@ -14,14 +14,14 @@ describe('resolveLayers', () => {
     const dir = tempTree({ 'extensions/agent': '#!/bin/sh\n' });
     fs.chmodSync(path.join(dir, 'extensions/agent'), 0o644);
     const { stack } = newStack();
-    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory(dir)] }))
-      .toThrow(/^TestStack\/Fn: invalid layers .*\/opt\/extensions\/agent \(from fromDirectory\(.*\)\).*not executable.*Fix: make them executable \(chmod \+x\)/);
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory(dir)] }))
+      .toThrow(/^TestStack\/Fn: invalid imageLayers .*\/opt\/extensions\/agent \(from fromDirectory\(.*\)\).*not executable.*Fix: make them executable \(chmod \+x\)/);
   });
 
   test('a missing layer directory names the construct, the layer and the fix', () => {
     const { stack } = newStack();
-    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory('/nonexistent/layer')] }))
-      .toThrow(/^TestStack\/Fn: invalid layers\[0\] fromDirectory\(directory\) "\/nonexistent\/layer": no such directory \(resolved to \/nonexistent\/layer\)\. Fix: give the directory/);
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory('/nonexistent/layer')] }))
+      .toThrow(/^TestStack\/Fn: invalid imageLayers\[0\] fromDirectory\(directory\) "\/nonexistent\/layer": no such directory \(resolved to \/nonexistent\/layer\)\. Fix: give the directory/);
   });
 
   test('overlapping layers and an unpinned layer image are warnings on the function', () => {
@@ -30,7 +30,7 @@ describe('resolveLayers', () => {
     const b = tempTree({ 'lib/x.so': 'b' });
     new LambdaContainerFunction(stack, 'Fn', {
       baseImage: BaseImage.python('3.13'),
-      code: tempTree({ 'app.py': '' }),
+      entry: tempTree({ 'app.py': '' }),
       cmd: ['app.handler'],
       imageLayers: [ExtensionImageLayer.fromDirectory(a), ExtensionImageLayer.fromDirectory(b), ExtensionImageLayer.fromImage('example.com/agent')],
     });
@@ -45,7 +45,7 @@ describe('resolveLayers', () => {
       const credentials = path.join(tempTree({ credentials: '[default]\naws_access_key_id = AKIAUNITTEST00000001\n' }), 'credentials');
       new LambdaContainerFunction(stack, 'Fn', {
         baseImage: BaseImage.python('3.13'),
-        code: tempTree({ 'app.py': '' }),
+        entry: tempTree({ 'app.py': '' }),
         cmd: ['app.handler'],
         architecture: lambda.Architecture.ARM_64,
         imageLayers: [ExtensionImageLayer.fromLayerVersionArn(ARN, { credentialsFile: credentials, profile: 'layers' })],
@@ -73,10 +73,10 @@ describe('resolveLayers', () => {
       const { stack } = newStack();
       expect(() => new LambdaContainerFunction(stack, 'Fn', {
         baseImage: BaseImage.python('3.13'),
-        code: tempTree({ 'app.py': '' }),
+        entry: tempTree({ 'app.py': '' }),
         cmd: ['app.handler'],
         imageLayers: [ExtensionImageLayer.fromLayerVersionArn(ARN, { credentialsFile: '/a' }), ExtensionImageLayer.fromLayerVersionArn(ARN.replace(':3', ':4'), { credentialsFile: '/b' })],
-      })).toThrow(/invalid layers \/a, \/b: layer versions of one image are fetched with one credentials file/);
+      })).toThrow(/invalid imageLayers \/a, \/b: layer versions of one image are fetched with one credentials file/);
     });
   });
 

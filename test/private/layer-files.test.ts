@@ -14,7 +14,7 @@ describe('zipFiles', () => {
     zip.addFile('extensions/agent', Buffer.from('#!/bin/sh\n'), '', 0o755 * 0x10000);
     const zipPath = path.join(tempTree({}), 'layer.zip');
     zip.writeZip(zipPath);
-    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerAsset(zipPath)] });
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerAsset(zipPath)] });
     const context = contextOf(app, Template.fromStack(stack));
     const [layerDir] = fs.readdirSync(path.join(context, 'layers'));
     expect(fs.readFileSync(path.join(context, 'layers', layerDir, 'opt', 'python', 'shared.py'), 'utf8')).toBe('SHARED = 1\n');
@@ -30,8 +30,8 @@ describe('zipFiles', () => {
     // adm-zip normalises names on add: write the traversal name into the archive directly.
     fs.writeFileSync(zipPath, Buffer.from(fs.readFileSync(zipPath).toString('latin1').replace(/ok\.txt/g, '../o.t'), 'latin1'));
     const { stack } = newStack();
-    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerAsset(zipPath)] }))
-      .toThrow(/^TestStack\/Fn: invalid layers\[0\] fromLayerAsset\(zipOrDirectory\) ".*\.zip": its entry "\.\.\/o\.t" points outside the layer\. Fix: rebuild the \.zip with relative paths\.$/);
+    expect(() => new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromLayerAsset(zipPath)] }))
+      .toThrow(/^TestStack\/Fn: invalid imageLayers\[0\] fromLayerAsset\(zipOrDirectory\) ".*\.zip": its entry "\.\.\/o\.t" points outside the layer\. Fix: rebuild the \.zip with relative paths\.$/);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { BaseImage, ExtensionImageLayer, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../../src';
+import { BaseImage, ExtensionImageLayer, FunctionImage, LambdaContainerFunction, SharedImageRepository, SharedImageRepositorySynthesizer } from '../../../src';
 import { summarize } from '../../../src/cli/commands/summary';
 import { newStack, synthesizedApp, tempTree, telemetryDir, TODAY } from '../../util';
 
@@ -16,8 +16,8 @@ describe('summary', () => {
     const app = new App({ defaultStackSynthesizer: new SharedImageRepositorySynthesizer(), context: { 'cdk-lambda-container:today': TODAY, 'aws:cdk:enable-path-metadata': true } });
     const repository = new SharedImageRepository(new Stack(app, 'Images'), 'Repository', { repositoryName: 'shared' });
     const functions = new Stack(app, 'Functions');
-    new LambdaContainerFunction(functions, 'Routed', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.h'], repository });
-    new LambdaContainerFunction(functions, 'Plain', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'p.py': '' }), cmd: ['p.h'] });
+    new LambdaContainerFunction(functions, 'Routed', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.h'], repository });
+    new LambdaContainerFunction(functions, 'Plain', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'p.py': '' }), cmd: ['p.h'] });
     const dir = app.synth().directory;
     const text = summarize(dir, dir);
     expect(text).toMatch(/^\.: 2 container-image functions in 1 stack, 2 distinct images, published to shared, cdk-hnb659fds-container-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}$/m);
@@ -27,10 +27,10 @@ describe('summary', () => {
 
   test('prints which dependency manifest each generated image installs, and where it came from', () => {
     const { app, stack } = newStack();
-    new LambdaContainerFunction(stack, 'Found', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '', 'requirements.txt': 'boto3\n' }), cmd: ['app.h'] });
+    new LambdaContainerFunction(stack, 'Found', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '', 'requirements.txt': 'boto3\n' }), cmd: ['app.h'] });
     const explicit = tempTree({ 'app.py': '', 'req/requirements.txt': 'boto3\n' });
-    new LambdaContainerFunction(stack, 'Given', { baseImage: BaseImage.python('3.13'), code: explicit, dependencies: path.join(explicit, 'req', 'requirements.txt'), cmd: ['app.h'] });
-    new LambdaContainerFunction(stack, 'None', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'n.py': '' }), cmd: ['n.h'] });
+    new LambdaContainerFunction(stack, 'Given', { image: FunctionImage.fromEntry(explicit, { baseImage: BaseImage.python('3.13'), dependencies: path.join(explicit, 'req', 'requirements.txt') }), cmd: ['app.h'] });
+    new LambdaContainerFunction(stack, 'None', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'n.py': '' }), cmd: ['n.h'] });
     const dir = app.synth().directory;
     const text = summarize(dir, dir);
     expect(text).toMatch(/TestStack\/Found[0-9A-F]*\n {2}image source {2}.*\n {2}dependencies {2}requirements\.txt \(pip, found in the code directory\)\n/);
@@ -40,7 +40,7 @@ describe('summary', () => {
 
   test('the summary lists a function\'s image layers', () => {
     const { app, stack } = newStack();
-    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir())] });
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'], imageLayers: [ExtensionImageLayer.fromDirectory(telemetryDir())] });
     app.synth();
     expect(summarize(app.outdir)).toMatch(/^ {2}image layers {2}fromDirectory\(telemetry\)$/m);
   });

@@ -22,7 +22,7 @@ describe('readImageFunctions', () => {
 describe('findFunction', () => {
   test('finds a function by path, last path part, logical ID, or logical ID without its hash', () => {
     const { app, stack } = newStack();
-    new LambdaContainerFunction(stack, 'Resize', { baseImage: BaseImage.python('3.13'), code: tempTree({ 'app.py': '' }), cmd: ['app.h'] });
+    new LambdaContainerFunction(stack, 'Resize', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.h'] });
     const dir = app.synth().directory;
     const logicalId = readImageFunctions(dir)[0].logicalId;
     for (const name of ['Resize', logicalId]) {

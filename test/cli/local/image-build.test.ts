@@ -26,7 +26,7 @@ describe('buildFunction', () => {
 
   function assembly(): string {
     const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
-    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), code: tempTree(PY_CODE), cmd: ['app.handler'] });
+    new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree(PY_CODE), cmd: ['app.handler'] });
     new LambdaContainerFunction(stack, 'FromEcr', { image: FunctionImage.fromEcr(ecr.Repository.fromRepositoryName(stack, 'Repo', 'functions'), { tagOrDigest: 'v1' }), cmd: ['app.handler'] });
     return app.synth().directory;
   }

@@ -32,7 +32,7 @@ public final class BindingApp {
     Stack functions = new Stack(app, "BindingFunctions");
     LambdaContainerFunction.Builder.create(functions, "ListOrders")
         .baseImage(BaseImage.python("3.13"))
-        .code(Paths.get(examples, "functions", "orders").toString())
+        .entry(Paths.get(examples, "functions", "orders").toString())
         .cmd(List.of("app.list_orders"))
         .architecture(Architecture.ARM_64)
         .memorySize(256)
