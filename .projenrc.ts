@@ -84,6 +84,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   npmIgnoreOptions: { ignorePatterns: ['/integ/', '/bench/', '/examples/', '/.ci/', '/.tmp/', '/e2e/', '/scripts/', '/rosetta/', '*.tabl.json'] },
 });
 
+// No import cycles between values. (The rule skips `import type`; test/project-layout.test.ts checks
+// the whole graph. The factories' options live in src/types.ts, so src/private/*-image.ts import
+// nothing from the function-image.ts that imports them.)
+project.eslint?.addRules({ 'import/no-cycle': ['error', { allowUnsafeDynamicCyclicDependency: false }] });
+
 // integ-runner snapshots keep their `cdk.out` version marker (the folder-wide ignore must not hide it).
 project.gitignore.include('integ/**/*.snapshot/cdk.out');
 

@@ -15,13 +15,7 @@ import { EVENT_KINDS, generateEvent } from './events';
 import { readImageFunctions } from './local/assembly';
 import { buildFunction } from './local/image-build';
 import { formatLayers, functionLayers } from './local/image-history';
-import { guardOutput, writeStderr, writeStdout } from './output';
-
-/** Where the CLI writes: the result on `out`, logs, progress and errors on `err`. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+import { CliIo, guardOutput, writeStderr, writeStdout } from './output';
 
 const PROCESS_IO: CliIo = { out: writeStdout, err: writeStderr };
 

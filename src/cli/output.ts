@@ -8,6 +8,12 @@
 const broken = new Set<NodeJS.WriteStream>();
 let guarded = false;
 
+/** Where the CLI writes: the result on `out`, logs, progress and errors on `err`. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
 /** Makes EPIPE (and any other write error) on stdout and stderr stop the writes, not the process. */
 export function guardOutput(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
   if (guarded && streams.length === 2) return;

@@ -14,7 +14,7 @@ import { envOverrides } from '../local/env-vars';
 import { deploymentOnlyWarning } from '../local/function-pool';
 import { checkRequest, InvocationType, lambdaAnswer } from '../local/lambda-semantics';
 import { onSignals, SIGNAL_EXIT } from '../local/shutdown';
-import type { CliIo } from '../main';
+import type { CliIo } from '../output';
 
 export interface InvokeCommandOptions extends ContainerCommandOptions {
   readonly event?: string;

@@ -13,7 +13,7 @@ import { FunctionPoolsOptions } from '../local/function-pool';
 import { LocalLambdaServer } from '../local/lambda-server';
 import { onSignals } from '../local/shutdown';
 import { watchAndSynth } from '../local/watch';
-import type { CliIo } from '../main';
+import type { CliIo } from '../output';
 
 export interface LocalEndpointCommandOptions extends ContainerCommandOptions {
   readonly port: number;
