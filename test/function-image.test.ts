@@ -6,7 +6,7 @@ import { dockerImages, newStack, PY_CODE, tempTree } from './util';
 import { BaseImage, FunctionImage } from '../src';
 
 describe('FunctionImage', () => {
-  test('fromBuild binds to a generated build context, an image asset of the stack for the architecture', () => {
+  test('fromEntry binds to a generated build context, an image asset of the stack for the architecture', () => {
     const { app, stack } = newStack();
     const bound = FunctionImage.fromEntry(tempTree(PY_CODE), { baseImage: BaseImage.python('3.13') })._bind(stack, lambda.Architecture.ARM_64);
     const [[hash, image]] = Object.entries(dockerImages(app));
@@ -15,7 +15,7 @@ describe('FunctionImage', () => {
     expect(stack.resolve(bound.imageUri)).toEqual({ 'Fn::Sub': expect.stringContaining(`:${hash}`) });
   });
 
-  test('fromDockerfile binds to your build context, an image asset of the stack for the architecture', () => {
+  test('fromImageAsset binds to your build context, an image asset of the stack for the architecture', () => {
     const { app, stack } = newStack();
     const dockerfile = 'FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ${LAMBDA_TASK_ROOT}/\nCMD ["app.handler"]\n';
     const bound = FunctionImage.fromImageAsset(tempTree({ 'Dockerfile': dockerfile, 'app.py': '' }))._bind(stack, lambda.Architecture.X86_64);
