@@ -23,8 +23,14 @@ export interface ModelImage {
   readonly pushedAt: number;
 }
 
+const patterns = new Map<string, RegExp>();
+
 function patternMatches(pattern: string, tag: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  let re = patterns.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split('*').map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    patterns.set(pattern, re);
+  }
   return re.test(tag);
 }
 

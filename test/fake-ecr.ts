@@ -3,6 +3,7 @@
  * handler makes (BatchGetImage, PutImage, BatchDeleteImage) with the response and error shapes of
  * the ECR API reference. Used by the lifecycle property tests to run the real handler.
  */
+import { createHash } from 'crypto';
 import { ModelImage } from './ecr-lifecycle-model';
 
 export class EcrError extends Error {
@@ -24,8 +25,11 @@ export class FakeEcrRepository {
   /** A push (as cdk-assets does): a new manifest under a new tag; immutable tags cannot move. */
   public push(tag: string): string {
     if (this.digestOf(tag)) throw new EcrError('ImageTagAlreadyExistsException', `tag ${tag} exists`);
-    const digest = `sha256:${(++this.pushes).toString(16).padStart(64, '0')}`;
-    this.images.set(digest, { tags: new Set([tag]), pushedAt: this.now, manifest: `{"config":"${digest}"}` });
+    // Distinct from the first hex digit, as real digests are (markers name the first 16).
+    const digest = `sha256:${createHash('sha256').update(`${this.repositoryName}/${++this.pushes}`).digest('hex')}`;
+    // Pushes of one day are still ordered (ECR's imagePushedAt has sub-day resolution): the later
+    // push is the newer image for imageCountMoreThan rules.
+    this.images.set(digest, { tags: new Set([tag]), pushedAt: this.now + this.pushes * 1e-6, manifest: `{"config":"${digest}"}` });
     return digest;
   }
 
