@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { IN_USE_TAG_PREFIX, LIFECYCLE_POLICY_MAX_CHARS, lifecyclePolicyText } from './private/lifecycle-policy';
 import { failIfAny, Problem, validationMessages } from './private/problems';
-import { checkAccounts, checkRepositoryName, checkWholeNumber, defaultRepositoryName } from './private/repository-naming';
+import { checkAccounts, checkNotBootstrapRepository, checkRepositoryName, checkWholeNumber, defaultRepositoryName } from './private/repository-naming';
 
 /** An ECR repository that functions' images can be published into (see {@link SharedImageRepository}). */
 export interface ISharedImageRepository extends IResource {
@@ -115,6 +115,8 @@ export class SharedImageRepository extends Resource implements ISharedImageRepos
    * A repository created elsewhere (another app, or by hand), in this stack's account and region.
    * Images are published into it and marked in use as with a repository of this app; its
    * lifecycle and policies are whatever its owner set (see the README for what they need).
+   * A CDK bootstrap repository (`cdk-<qualifier>-container-assets-<account>-<region>`) is refused:
+   * its images belong to every app of the environment and `cdk gc` cleans it.
    */
   public static fromRepositoryName(scope: Construct, id: string, repositoryName: string): ISharedImageRepository {
     return new ImportedSharedImageRepository(scope, id, repositoryName);
@@ -138,7 +140,7 @@ export class SharedImageRepository extends Resource implements ISharedImageRepos
     if (Token.isUnresolved(repositoryName)) {
       problems.push({ prop: 'repositoryName', value: '(a Token)', message: 'image asset manifests need the repository name at synth', fix: 'give a literal name, or leave it out for a derived one' });
     } else {
-      problems.push(...checkRepositoryName(repositoryName));
+      problems.push(...checkRepositoryName(repositoryName), ...checkNotBootstrapRepository(repositoryName));
     }
     problems.push(...checkAccounts('pullAccounts', pullAccounts.filter(a => !Token.isUnresolved(a))));
     problems.push(...checkWholeNumber('keepImagesPerFunction', keep, 1, 'the number of images kept per function'));
@@ -233,7 +235,7 @@ class ImportedSharedImageRepository extends Resource implements ISharedImageRepo
     super(scope, id);
     const problems = Token.isUnresolved(repositoryName)
       ? [{ prop: 'repositoryName', value: '(a Token)', message: 'image asset manifests need the repository name at synth', fix: 'give the literal name' }]
-      : checkRepositoryName(repositoryName);
+      : [...checkRepositoryName(repositoryName), ...checkNotBootstrapRepository(repositoryName)];
     failIfAny(this, problems);
     this.repository = ecr.Repository.fromRepositoryName(this, 'Resource', repositoryName);
   }

@@ -106,10 +106,23 @@ describe('SharedImageRepository', () => {
     expect(() => SharedImageRepository.fromRepositoryName(stack, 'Bad', 'Platform Images')).toThrow(/Images\/Bad: invalid repositoryName "Platform Images": ECR accepts .*Fix: use a name such as "platform.images"/);
   });
 
+  test('fromRepositoryName refuses a CDK bootstrap repository, whose images belong to other apps', () => {
+    const { stack } = repositoryStack();
+    expect(() => SharedImageRepository.fromRepositoryName(stack, 'Bootstrap', 'cdk-hnb659fds-container-assets-123456789012-us-east-1')).toThrow(
+      'Images/Bootstrap: invalid repositoryName "cdk-hnb659fds-container-assets-123456789012-us-east-1": it is a CDK bootstrap repository '
+      + '(cdk-<qualifier>-container-assets-<account>-<region>), whose images belong to every app deployed to its environment: `cdk gc` deletes the images '
+      + 'no deployed template names, whatever their in-use markers, and its lifecycle is the bootstrap stack\'s. Fix: create a SharedImageRepository for this '
+      + 'app\'s images (in a stack of its own), or leave repository out and images go to the bootstrap repository as in plain CDK.');
+    // Another qualifier, and a name that only looks alike, are told apart.
+    expect(() => SharedImageRepository.fromRepositoryName(stack, 'Custom', 'cdk-myteam01-container-assets-222222222222-eu-west-1')).toThrow(/invalid repositoryName .*bootstrap repository/);
+    expect(SharedImageRepository.fromRepositoryName(stack, 'Alike', 'team/cdk-container-assets').repositoryName).toBe('team/cdk-container-assets');
+  });
+
   describe('fails at synth with the path, prop, value and fix', () => {
     test.each<[string, SharedImageRepositoryProps, RegExp]>([
       ['a name ECR rejects', { repositoryName: 'My_Images' }, /Images\/Repository: invalid repositoryName "My_Images": ECR accepts 2 to 256 characters .*Fix: use a name such as "my.images"/],
       ['a one-character name', { repositoryName: 'a' }, /invalid repositoryName "a"/],
+      ['a bootstrap repository\'s name', { repositoryName: 'cdk-hnb659fds-container-assets-111111111111-eu-west-1' }, /Images\/Repository: invalid repositoryName "cdk-hnb659fds-container-assets-111111111111-eu-west-1": it is a CDK bootstrap repository/],
       ['a pull account that is not 12 digits', { pullAccounts: ['12345'] }, /invalid pullAccounts "12345": an AWS account ID is exactly 12 digits\. Fix: give the 12-digit account ID/],
       ['a lifecycle count below 1', { keepImagesPerFunction: 0 }, /invalid keepImagesPerFunction 0: the number of images kept per function must be a whole number of at least 1\. Fix: set keepImagesPerFunction to 1 or more/],
       ['a fraction of a day', { expireUntaggedAfter: Duration.hours(12) }, /invalid expireUntaggedAfter 0\.5: the age in days must be a whole number of at least 1/],

@@ -22,6 +22,25 @@ export function checkRepositoryName(name: string): Problem[] {
   return [];
 }
 
+/** The name the CDK bootstrap template gives its container assets repository: cdk-<qualifier>-container-assets-<account>-<region>. */
+const BOOTSTRAP_REPOSITORY = /^cdk-.+-container-assets-/;
+
+/**
+ * Refuses a CDK bootstrap repository: its images belong to every app deployed to the environment,
+ * `cdk gc` deletes those no deployed template names (in-use markers or not), and its lifecycle is
+ * the bootstrap stack's.
+ */
+export function checkNotBootstrapRepository(name: string): Problem[] {
+  if (!BOOTSTRAP_REPOSITORY.test(name)) return [];
+  return [{
+    prop: 'repositoryName',
+    value: JSON.stringify(name),
+    message: 'it is a CDK bootstrap repository (cdk-<qualifier>-container-assets-<account>-<region>), whose images belong to every app deployed to '
+      + 'its environment: `cdk gc` deletes the images no deployed template names, whatever their in-use markers, and its lifecycle is the bootstrap stack\'s',
+    fix: 'create a SharedImageRepository for this app\'s images (in a stack of its own), or leave repository out and images go to the bootstrap repository as in plain CDK',
+  }];
+}
+
 export function checkAccounts(prop: string, accounts: readonly string[]): Problem[] {
   return accounts.filter(a => !/^\d{12}$/.test(a)).map(a => ({
     prop,
