@@ -3,7 +3,10 @@
  * scripts/e2e/ministack.sh), deploys the example app — the shared repository's stack, then the
  * functions' stack — with cdk-assets building and pushing every image, then the functions are
  * read back and invoked through the Lambda API with the AWS SDK v3, redeployed (no-op, then a
- * one-line code change), and destroyed.
+ * one-line code change), given a published version and a weighted alias (the version's image stays
+ * marked after the function moves on, until the version is deleted), hotswapped (`--hotswap` leaves
+ * the new image unmarked; a full `cdk deploy` marks it; `--hotswap-fallback` deploys through
+ * CloudFormation), and destroyed.
  *
  * Shims, each named and checked here: `e2e/ministack-shim.ts` (DescribeImages of a missing tag;
  * BatchDeleteImage by tag deleting the whole image),
@@ -16,15 +19,23 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { BatchDeleteImageCommand, BatchGetImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { GetFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  BatchDeleteImageCommand, BatchGetImageCommand, CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand,
+  ECRClient, GetLifecyclePolicyCommand, PutImageCommand,
+} from '@aws-sdk/client-ecr';
+import { GetAliasCommand, GetFunctionCommand, InvokeCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Alias, Version } from 'aws-cdk-lib/aws-lambda';
 import { cdk, cliEnv, clientConfig, EMULATOR, EMULATOR_ACCOUNT, EMULATOR_PORT, ON_EMULATOR, REGION } from './deploy-target';
 import { E2E_DIR, engineEnv, evaluateExpression, HOST_ARCH, png, REPO, synth } from './helpers';
 import { withHostLoopback, withRuntimeApi } from './lambda-container-shim';
 import { MinistackShim, startMinistackShim } from './ministack-shim';
 import { ExampleStack, ImagesStack } from '../examples/app';
+import { LambdaContainerFunction } from '../src';
 import { generateEvent } from '../src/cli/events';
+import { LifecyclePolicyDocument } from '../src/private/lifecycle-policy';
+import { evaluateLifecycle, ModelImage } from '../test/ecr-lifecycle-model';
 
 const env = engineEnv();
 /** The deploying account (the emulator's; elsewhere read from the bootstrap stack's ARN). */
@@ -42,12 +53,14 @@ let assembly: string;
 const functionsDir = path.join(E2E_DIR, 'deploy-functions');
 const timings: Record<string, number> = {};
 
-function synthesize(): string {
+/** The example app; `versions` adds published versions and aliases to it (the versions tests). */
+function synthesize(versions?: (example: ExampleStack) => void): string {
   return synth('deploy', app => {
     const images = new ImagesStack(app, 'LambdaContainerImages', { repositoryName: REPOSITORY });
     // The real architectures: the thumbnailer and the custom runtime are arm64 (built and run under
     // QEMU on an x86_64 machine, scripts/e2e/qemu.sh), the others x86_64.
-    new ExampleStack(app, 'LambdaContainerExample', { repository: images.repository, functionsDir });
+    const example = new ExampleStack(app, 'LambdaContainerExample', { repository: images.repository, functionsDir });
+    versions?.(example);
   });
 }
 
@@ -326,6 +339,159 @@ test('a one-line code change redeploys only the functions of that image and push
   const ids = await physicalIds();
   expect((await lambda.send(new GetFunctionCommand({ FunctionName: ids[orders[0][0]] }))).Code?.ImageUri).toContain(newTag);
   expect((await invoke(ids[orders[1][0]], {})).body.statusCode).toBe(200);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Published versions and aliases: each version's image stays marked until the version is deleted.
+// ---------------------------------------------------------------------------------------------
+
+/** CreateOrder's versions: a fixed `lambda.Version` (deleted with the stack's update when removed). */
+const release = (example: ExampleStack) =>
+  new Version(example, 'OrdersRelease', { lambda: example.node.findChild('CreateOrder') as LambdaContainerFunction, removalPolicy: RemovalPolicy.DESTROY });
+const createOrderOf = (example: ExampleStack) => example.node.findChild('CreateOrder') as LambdaContainerFunction;
+
+/** The image tag an ImageUri names. */
+const tagOf = (uri: string) => uri.split(':').pop()!;
+async function tagsOf(tag: string): Promise<string[]> {
+  const out = await ecr.send(new DescribeImagesCommand({ repositoryName: REPOSITORY, imageIds: [{ imageTag: tag }] }));
+  return [...(out.imageDetails?.[0]?.imageTags ?? [])].sort();
+}
+/** The marker tag of a marker resource (its physical ID is `<repository>:<tag>`). */
+async function markerTagOf(logicalIdPrefix: string): Promise<string> {
+  const ids = await physicalIds();
+  const id = Object.keys(ids).find(k => k.startsWith(logicalIdPrefix) && /ImageInUse/.test(k));
+  if (!id) throw new Error(`no marker ${logicalIdPrefix}…ImageInUse… in ${Object.keys(ids).join(', ')}`);
+  return ids[id].split(':').pop()!;
+}
+const createOrderName = async () => (await physicalIds())[templateFunctions().find(([logical]) => logical.startsWith('CreateOrder'))![0]];
+const functionTag = async () => tagOf((await lambda.send(new GetFunctionCommand({ FunctionName: await createOrderName() }))).Code!.ImageUri!);
+/** The version numbers Lambda has for CreateOrder, and the tag each runs. */
+async function publishedVersions(): Promise<Record<string, string>> {
+  const name = await createOrderName();
+  const out = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }));
+  const numbers = (out.Versions ?? []).map(v => v.Version!).filter(v => v !== '$LATEST');
+  const imageOf = async (v: string) => tagOf((await lambda.send(new GetFunctionCommand({ FunctionName: name, Qualifier: v }))).Code!.ImageUri!);
+  const entries = await Promise.all(numbers.map(async v => [v, await imageOf(v)]));
+  return Object.fromEntries(entries);
+}
+let releaseTag = '';
+let releaseMarker = '';
+
+test('a published version gets a marker of its own on the image it runs, before it is published', async () => {
+  assembly = synthesize(example => {
+    const v = release(example);
+    new Alias(example, 'OrdersLive', { aliasName: 'live', version: v });
+  });
+  const markerId = Object.keys(template('LambdaContainerExample').Resources).find(k => /^OrdersRelease[0-9A-F]{8}ImageInUse/.test(k))!;
+  const versionId = Object.keys(template('LambdaContainerExample').Resources).find(k => /^OrdersRelease[0-9A-F]{8}$/.test(k))!;
+  expect(template('LambdaContainerExample').Resources[versionId].DependsOn).toEqual([markerId]);
+  const out = await deployCli('deploy', '--all');
+  timings.versionDeploy = out.seconds;
+  expect(out.code).toBe(0);
+  releaseTag = await functionTag();
+  expect(Object.values(await publishedVersions())).toEqual([releaseTag]);
+  releaseMarker = await markerTagOf('OrdersRelease');
+  const functionMarker = await markerTagOf('CreateOrderImageInUse');
+  expect(releaseMarker).not.toBe(functionMarker);
+  expect(await tagsOf(releaseTag)).toEqual(expect.arrayContaining([releaseTag, releaseMarker, functionMarker]));
+  const alias = await lambda.send(new GetAliasCommand({ FunctionName: await createOrderName(), Name: 'live' }));
+  expect(Object.keys(await publishedVersions())).toContain(alias.FunctionVersion);
+});
+
+test('after the function moves to a new image, the version still runs the old one, which keeps the version\'s marker; a weighted alias marks both images; the lifecycle keeps it', async () => {
+  fs.appendFileSync(path.join(functionsDir, 'orders', 'app.py'), `\n# a version later (${Date.now()})\n`);
+  assembly = synthesize(example => {
+    const fn = createOrderOf(example);
+    new Alias(example, 'OrdersLive', { aliasName: 'live', version: fn.currentVersion, additionalVersions: [{ version: release(example), weight: 0.1 }] });
+  });
+  const out = await deployCli('deploy', '--all');
+  timings.versionCodeChangeDeploy = out.seconds;
+  expect(out.code).toBe(0);
+  const newTag = await functionTag();
+  expect(newTag).not.toBe(releaseTag);
+  // The release was not published again (its properties did not change): it runs the old image,
+  // whose function markers moved on and whose version marker stayed (its Update kept it).
+  const versions = await publishedVersions();
+  const releaseNumber = Object.keys(versions).find(v => versions[v] === releaseTag)!;
+  expect(Object.values(versions).sort()).toEqual([newTag, releaseTag].sort());
+  expect(await markerTagOf('OrdersRelease')).toBe(releaseMarker);
+  expect((await tagsOf(releaseTag)).filter(t => t.startsWith('inuse-'))).toEqual([releaseMarker]);
+  const currentMarker = await markerTagOf('CreateOrderCurrentVersion');
+  expect(await tagsOf(newTag)).toEqual(expect.arrayContaining([currentMarker, await markerTagOf('CreateOrderImageInUse')]));
+  const alias = await lambda.send(new GetAliasCommand({ FunctionName: await createOrderName(), Name: 'live' }));
+  expect([versions[alias.FunctionVersion!], alias.RoutingConfig?.AdditionalVersionWeights]).toEqual([newTag, { [releaseNumber]: 0.1 }]);
+
+  // The repository's lifecycle policy (as deployed), in the ECR model: even with more newer images
+  // of the lineage than it keeps, and long after the push, the release's image stays; without its
+  // version marker it would expire.
+  const policyText = (await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: REPOSITORY }))).lifecyclePolicyText!;
+  const policy: LifecyclePolicyDocument = JSON.parse(policyText);
+  const described = (await ecr.send(new DescribeImagesCommand({ repositoryName: REPOSITORY }))).imageDetails ?? [];
+  const day = (d?: Date) => (d ? d.getTime() : Date.now()) / 86_400_000;
+  const images: ModelImage[] = described.map(d => ({ digest: d.imageDigest!, tags: d.imageTags ?? [], pushedAt: day(d.imagePushedAt) }));
+  const lineage = releaseTag.replace(/[0-9a-f]{64}$/, '');
+  const newer = [1, 2, 3, 4, 5].map(i => ({ digest: `sha256:newer${i}`, tags: [`${lineage}${String(i).repeat(64)}`], pushedAt: day() + i }));
+  const releaseDigest = described.find(d => d.imageTags?.includes(releaseTag))!.imageDigest!;
+  const later = day() + 1000;
+  expect(evaluateLifecycle(policy, [...images, ...newer], later).has(releaseDigest)).toBe(false);
+  const unmarked = images.map(i => (i.digest === releaseDigest ? { ...i, tags: i.tags.filter(t => t !== releaseMarker) } : i));
+  expect(evaluateLifecycle(policy, [...unmarked, ...newer], later).has(releaseDigest)).toBe(true);
+});
+
+test('removing the version from the app deletes it, then its marker', async () => {
+  assembly = synthesize(example => createOrderOf(example).currentVersion);
+  const out = await deployCli('deploy', '--all');
+  timings.versionRemovedDeploy = out.seconds;
+  expect(out.code).toBe(0);
+  expect(Object.values(await publishedVersions())).not.toContain(releaseTag);
+  expect(await tagsOf(releaseTag)).toEqual([releaseTag]);
+  expect(Object.keys(await physicalIds()).filter(k => k.startsWith('OrdersRelease'))).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// cdk deploy --hotswap updates the function's ImageUri directly and skips the marker (a custom
+// resource is not hotswappable): the README's remedy is a full `cdk deploy`.
+// ---------------------------------------------------------------------------------------------
+
+let hotswappedTag = '';
+
+test('cdk deploy --hotswap points the function at a new image without marking it (the gap the README names)', async () => {
+  const markedBefore = await functionTag();
+  fs.appendFileSync(path.join(functionsDir, 'orders', 'app.py'), `\n# hotswapped (${Date.now()})\n`);
+  assembly = synthesize(example => createOrderOf(example).currentVersion);
+  const out = await deployCli('deploy', '--all', '--hotswap');
+  timings.hotswapDeploy = out.seconds;
+  expect(out.code).toBe(0);
+  expect(out.output).toMatch(/hotswapped!/);
+  hotswappedTag = await functionTag();
+  expect(hotswappedTag).not.toBe(markedBefore);
+  // The new image carries no marker; the markers stayed on the image CloudFormation last deployed.
+  expect((await tagsOf(hotswappedTag)).filter(t => t.startsWith('inuse-'))).toEqual([]);
+  expect(await tagsOf(markedBefore)).toContain(await markerTagOf('CreateOrderImageInUse'));
+});
+
+test('a full cdk deploy after a hotswap marks the image the function runs and unmarks the old one', async () => {
+  const staleMarker = await markerTagOf('CreateOrderImageInUse');
+  const out = await deployCli('deploy', '--all');
+  timings.remarkDeploy = out.seconds;
+  expect(out.code).toBe(0);
+  expect(await functionTag()).toBe(hotswappedTag);
+  const marker = await markerTagOf('CreateOrderImageInUse');
+  expect(marker).not.toBe(staleMarker);
+  expect(await tagsOf(hotswappedTag)).toEqual(expect.arrayContaining([marker, await markerTagOf('ListOrdersImageInUse'), await markerTagOf('CreateOrderCurrentVersion')]));
+});
+
+test('cdk deploy --hotswap-fallback deploys an image change through CloudFormation, so the image is marked', async () => {
+  fs.appendFileSync(path.join(functionsDir, 'orders', 'app.py'), `\n# hotswap-fallback (${Date.now()})\n`);
+  assembly = synthesize(example => createOrderOf(example).currentVersion);
+  const out = await deployCli('deploy', '--all', '--hotswap-fallback');
+  timings.hotswapFallbackDeploy = out.seconds;
+  expect(out.code).toBe(0);
+  expect(out.output).toMatch(/Custom::ImageInUseMarker/);
+  expect(out.output).toMatch(/Falling back to doing a full deployment/);
+  const tag = await functionTag();
+  expect(tag).not.toBe(hotswappedTag);
+  expect(await tagsOf(tag)).toContain(await markerTagOf('CreateOrderImageInUse'));
 });
 
 test('cdk destroy leaves no stack and, with emptyOnDelete, no repository', async () => {
