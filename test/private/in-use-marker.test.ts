@@ -172,6 +172,28 @@ const markers = (t: Template) => t.findResources('Custom::ImageInUseMarker');
 const versionMarkers = (t: Template) => t.findResources('Custom::ImageInUseMarker', { Properties: { Kind: 'version' } });
 const versions = (t: Template) => t.findResources('AWS::Lambda::Version');
 
+describe('the function\'s marker after cdk deploy --hotswap', () => {
+  test('names the image in its properties, so the next full cdk deploy updates it (re-marks) and --hotswap-fallback falls back to CloudFormation', () => {
+    const synthOnce = (code: string) => {
+      const { app, functions } = setup();
+      api(functions, tempTree({ 'app.py': code }));
+      app.synth();
+      const t = Template.fromStack(functions);
+      const [[id, m]] = Object.entries(markers(t));
+      const [fn] = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } }));
+      return { id, type: m.Type, tag: m.Properties.ImageTag, uri: JSON.stringify(fn.Properties.Code.ImageUri) };
+    };
+    const one = synthOnce('def handler(e, c): return 1\n');
+    const two = synthOnce('def handler(e, c): return 2\n');
+    // Same resource, a new ImageTag: a property change CloudFormation applies (hotswap skips it: the
+    // CDK CLI hotswaps no Custom:: type but Custom::CDKBucketDeployment).
+    expect(two.id).toBe(one.id);
+    expect(two.tag).not.toBe(one.tag);
+    expect(two.uri).toContain(two.tag);
+    expect(one.type).toBe('Custom::ImageInUseMarker');
+  });
+});
+
 describe('markers of published versions', () => {
   test('fn.currentVersion depends on a marker of its own, of the function\'s image, named after the version', () => {
     const { app, functions } = setup();
