@@ -57,8 +57,8 @@ class VersionMarkers implements IAspect {
   }
 }
 
-/** The marker of a version, and the version's dependency on it. Exported for tests. */
-export function markVersionImage(version: lambda.Version, image: RoutedImage): CustomResource {
+/** The marker of a version, and the version's dependency on it. */
+function markVersionImage(version: lambda.Version, image: RoutedImage): CustomResource {
   const marker = markerResource(version, image, { Kind: 'version' });
   const markerCfn = marker.node.defaultChild as CfnResource;
   const versionCfn = version.node.defaultChild as lambda.CfnVersion;
