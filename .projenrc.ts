@@ -16,12 +16,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  // aws-cdk-lib 2.257 is the newest release whose cloud assembly (schema 53) the newest
-  // integ-runner (2.197, bundling CLI 2.1115) and every 2.x CDK CLI can read; it runs on Node 20.
-  // 2.258+ writes schema 54/55, which needs CLI 3.x.
+  // The floor: the lowest aws-cdk-lib supported (peer dependency), which the main CI run builds and
+  // tests with. 2.257 is the newest release whose cloud assembly (schema 53) integ-runner can read:
+  // its newest release (2.197.10) bundles a toolkit that stops at schema 53, and no release reads
+  // the 54/55 that 2.258+ writes (those need CDK CLI >= 2.1149.0). The newest aws-cdk-lib with the
+  // newest CLI is the matrix's other leg, scripts/compat.sh (README: Compatibility).
   cdkVersion: '2.257.0',
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
+  // engines: Node.js 22 or later, for the package (its CLI, lib/cli/main.js, and the constructs).
+  // Node 20 is past its end of life (2026-10-30); the CLI bundles the AWS SDK's credential chain,
+  // whose releases from January 2027 require Node >= 22 (bundled when packaged: the next package
+  // gets them); and CI runs everything on 22 only (the `node` devDependency below).
+  minNodeVersion: '22.0.0',
 
   // No hosting service here: no workflows, no releases, no publishing.
   github: false,
@@ -46,6 +53,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // SSO, env, container and instance providers).
   bundledDeps: ['adm-zip@^0.6.1', 'commander@^14.0.3', '@aws-sdk/credential-provider-node@^3.972.99'],
   devDeps: [
+    // Node.js 22 for the project's own tooling where the machine has an older Node: npm's `node`
+    // package installs the official binary as node_modules/.bin/node, which npx and every projen
+    // task find first on PATH (the scripts' `#!/usr/bin/env node` then run on it). .ci/run checks it.
+    'node@^22',
+    // integ-runner's snapshot comparison and integ deploys through the toolkit library and the CDK
+    // CLI, for assemblies integ-runner cannot read (e2e/compat/, the matrix's newest leg).
+    '@aws-cdk/toolkit-lib@1.43.0',
+    '@aws-cdk/cloudformation-diff@2.187.5',
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     // The CDK CLI (2.x line; the npm 'latest' tag is 3.x), for the example app.
@@ -88,6 +103,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // the whole graph. The factories' options live in src/types.ts, so src/private/*-image.ts import
 // nothing from the function-image.ts that imports them.)
 project.eslint?.addRules({ 'import/no-cycle': ['error', { allowUnsafeDynamicCyclicDependency: false }] });
+
+// npm 11 runs a dependency's install scripts only where allowScripts lets it (a warning today):
+// the `node` package's preinstall is what fetches the Node.js 22 binary.
+project.package.addField('allowScripts', { node: true });
+
+// What the tasks run with (Node.js, the CDK versions) and the CLI started on that Node.js; fails if
+// the Node.js is not one `engines` allows. .ci/run and scripts/compat.sh print it.
+project.addTask('versions', {
+  description: 'Print the Node.js, aws-cdk-lib and CDK CLI the tasks run with, and start the CLI on that Node.js',
+  exec: 'node scripts/versions.js',
+});
 
 // integ-runner snapshots keep their `cdk.out` version marker (the folder-wide ignore must not hide it).
 project.gitignore.include('integ/**/*.snapshot/cdk.out');
