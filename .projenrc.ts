@@ -88,6 +88,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
       modulePathIgnorePatterns: ['<rootDir>/.tmp/', '<rootDir>/examples/cdk.out/', '<rootDir>/bench/out/'],
       watchPathIgnorePatterns: ['<rootDir>/.tmp/'],
+      // aws-cdk-lib's deprecation warnings are failures (on the newest aws-cdk-lib too: scripts/compat.sh).
+      setupFiles: ['<rootDir>/test/jsii-deprecated.ts'],
     },
   },
   eslintOptions: {

@@ -58,7 +58,10 @@ export function routeTo(scope: IConstruct, repository: ISharedImageRepository): 
   const tagPrefix = lineageTagPrefix(scope.node.path);
   if (managed) {
     (repository as SharedImageRepository)._addLineage(tagPrefix);
-    stack.addDependency(repositoryStack, `images published into ${repository.repositoryName}`);
+    // addStackDependency where aws-cdk-lib has it (later releases deprecate addDependency, with a
+    // warning on every synth); the lowest supported, 2.257, has only addDependency.
+    const dependent = stack as Stack & { addStackDependency?: Stack['addDependency'] };
+    (dependent.addStackDependency ?? dependent.addDependency).call(stack, repositoryStack, `images published into ${repository.repositoryName}`);
   }
   return {
     repository,

@@ -38,7 +38,7 @@ const stagesWithAspect = new WeakSet<IConstruct>();
 
 export function markImageInUse(fn: lambda.Function, image: RoutedImage): CustomResource {
   const marker = markerResource(fn, image, {});
-  (fn.node.defaultChild as CfnResource).addDependency(marker.node.defaultChild as CfnResource);
+  dependsOn(fn.node.defaultChild as CfnResource, marker.node.defaultChild as CfnResource);
   markedFunctions.set(fn, image);
   const stage = Stage.of(fn) ?? fn.node.root;
   if (!stagesWithAspect.has(stage)) {
@@ -72,8 +72,18 @@ function markVersionImage(version: lambda.Version, image: RoutedImage): CustomRe
   const policy = Lazy.uncachedString({ produce: () => (retains(versionCfn) ? CfnDeletionPolicy.RETAIN : CfnDeletionPolicy.DELETE) });
   markerCfn.addOverride('DeletionPolicy', policy);
   markerCfn.addOverride('UpdateReplacePolicy', policy);
-  versionCfn.addDependency(markerCfn);
+  dependsOn(versionCfn, markerCfn);
   return marker;
+}
+
+/**
+ * `source` depends on `target`: addResourceDependency where aws-cdk-lib has it (later releases
+ * deprecate addDependency, with a warning on every synth); the lowest supported, 2.257, has only
+ * addDependency.
+ */
+function dependsOn(source: CfnResource, target: CfnResource): void {
+  const resource = source as CfnResource & { addResourceDependency?: CfnResource['addDependency'] };
+  (resource.addResourceDependency ?? resource.addDependency).call(source, target);
 }
 
 function markerResource(scope: IConstruct, image: RoutedImage, extra: Record<string, string>): CustomResource {
