@@ -50,6 +50,10 @@ build "$ARCH" docker.io/library/node:22-bookworm-slim node-slim.Dockerfile
 # The images the deploy emulator runs zip functions in (it asks for these names; host architecture):
 # integ-tests-alpha's assertion provider and the in-use marker (Node.js), S3 notifications (Python).
 build "$ARCH" public.ecr.aws/lambda/nodejs:22 lambda-nodejs.Dockerfile --build-arg "NODE_PACKAGE=node-linux-$(echo "$ARCH" | sed 's/x86_64/x64/')"
+# Newer aws-cdk-lib releases give their own Node.js handlers (the assertion provider) the newest
+# Lambda runtime (nodejs24.x in 2.278): the matrix's newest leg (scripts/compat.sh) deploys those.
+build "$ARCH" public.ecr.aws/lambda/nodejs:24 lambda-nodejs.Dockerfile --build-arg "NODE_PACKAGE=node-linux-$(echo "$ARCH" | sed 's/x86_64/x64/')" \
+  --build-arg NODE_VERSION=24.22.1
 podman tag "public.ecr.aws/lambda/python:3.13-$ARCH" public.ecr.aws/lambda/python:3.13
 # RuntimeInterfaceClient.java() and .go() (e2e/ric-sizes.e2e.ts): the build images their recipes
 # name, a Java base to run on, and a plain Debian one for Go (host architecture).
