@@ -7,7 +7,8 @@
  * files and the stack written as the README shows them, `cdk synth`, `generate-event`, `invoke`
  * (the image build pip-installs the function's requirements.txt from PyPI), then `start-api` as a
  * process of its own, the README's `curl` answered, Ctrl-C (SIGINT to its process group, as a
- * terminal sends it), and no process or container left.
+ * terminal sends it), and no process or container left. (Python: the folder jsii's runtime unpacked
+ * the packages into is left behind by Ctrl-C, as the README says; the test requires it, then removes it.)
  *
  * Only the package source and versions are substituted: `cdk-lambda-container` → the tarball or
  * the wheel, `aws-cdk` → `aws-cdk@<CLI>`, and aws-cdk-lib pinned to the version under test (npm:
@@ -315,6 +316,12 @@ describe.each(LANGUAGES)('a newcomer following the README in %s', language => {
     const answered = (Date.now() - asked) / 1000;
     expect({ exit: answer.status, stdout: answer.stdout }).toEqual({ exit: 0, stdout: `${output}\n` });
 
+    const session = () => spawnSync('ps', ['-o', 'pid=,stat=,args=', '--sid', String(api!.pid)], { encoding: 'utf8' }).stdout
+      .split('\n').filter(l => l.trim() && !/^\s*\d+\s+Z/.test(l));
+    // Python: the folder jsii's runtime unpacked the packages into, from the CLI's own path.
+    const kernels = [...new Set(session().flatMap(l => [...l.matchAll(/(\/\S*?jsii-kernel-[^/\s]+)\//g)].map(m => m[1])))];
+    expect(kernels).toHaveLength(language === 'python' ? 1 : 0);
+
     const stopping = Date.now();
     process.kill(-api.pid!, 'SIGINT'); // Ctrl-C: the terminal signals the whole foreground process group
     const result = await Promise.race([exited, new Promise(resolve => setTimeout(() => resolve('still running after 60 s'), 60_000))]);
@@ -324,10 +331,15 @@ describe.each(LANGUAGES)('a newcomer following the README in %s', language => {
     expect(log).toMatch(/SIGINT: stopping/);
     // Nothing of the process group (the CLI, and for Python jsii's runtime) and no container is left.
     // (Exited helpers of the engine may show as zombies until the machine's init reaps them: not counted.)
-    const alive = () => spawnSync('ps', ['-o', 'pid=,stat=,args=', '--sid', String(api!.pid)], { encoding: 'utf8' }).stdout
-      .split('\n').filter(l => l.trim() && !/^\s*\d+\s+Z/.test(l));
-    for (let waited = 0; alive().length && waited < 5_000; waited += 250) await new Promise(resolve => setTimeout(resolve, 250));
-    expect(alive()).toEqual([]);
+    for (let waited = 0; session().length && waited < 5_000; waited += 250) await new Promise(resolve => setTimeout(resolve, 250));
+    expect(session()).toEqual([]);
     expect(app.containers()).toEqual([]);
+    // A gap of jsii's runtime, which the README states: Ctrl-C reaches its kernel process too, which
+    // dies without removing its folder (aws-cdk-lib unpacked). Fails the day it is removed, so the
+    // README can drop the sentence. The test removes it.
+    const left = kernels.filter(dir => fs.existsSync(dir));
+    (report[language] as any).startApi.leftBehind = left.map(dir => ({ dir, megabytes: Number(run('du', ['-sm', dir], { env }).split('\t')[0]) }));
+    for (const dir of left) fs.rmSync(dir, { recursive: true, force: true });
+    expect(left).toEqual(kernels);
   });
 });
