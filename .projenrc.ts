@@ -192,6 +192,11 @@ const snippets = project.addTask('docs:snippets', {
 });
 project.postCompileTask.spawn(snippets);
 
+// The CLI is the package's `bin`: executable in lib/ so that the tarball (and the Python wheel, whose
+// console script jsii-pacmak generates to run lib/cli/main.js from the tarball directly) carries the
+// bit. npm sets it on install; the wheel's script does not (PermissionError without this).
+project.compileTask.exec('chmod +x lib/cli/main.js');
+
 project.addTask('bench:rebuild', {
   description: 'Rebuild-cost benchmark against a naive Dockerfile (real builds and pushes: needs scripts/e2e/setup.sh)',
   exec: 'scripts/e2e/setup.sh && ts-node --transpile-only --project bench/tsconfig.json bench/rebuild.ts',
