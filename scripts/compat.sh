@@ -23,8 +23,9 @@
 #      publishes the images itself) and the integ tests deployed with their assertions through the
 #      newest CLI (e2e/compat/integ-deploy.compat.ts). The standalone cdk-assets cannot read the
 #      newest asset manifests (checked like integ-runner), so e2e/publish.e2e.ts stays in the main leg.
-# Uses the e2e services (scripts/e2e/setup.sh; serialize with `flock /tmp/e2e.lock` where others
-# run them too). Test reports: .tmp/compat-newest/test-reports/compat-*.json.
+# Uses the e2e services, the repository's own (scripts/e2e/setup.sh: run this after `npm install`;
+# serialize with `flock /tmp/e2e.lock` where others run them too; they keep running afterwards,
+# without the lock). Test reports: .tmp/compat-newest/test-reports/compat-*.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -93,7 +94,10 @@ npx jest --config e2e/jest.config.json --ci --runInBand --testMatch '<rootDir>/e
   --json --outputFile=test-reports/compat-integ-snapshots.json
 
 step "deploy suite on the emulator (e2e/deploy.e2e.ts) and the integ tests deployed through the CLI"
-scripts/e2e/setup.sh
+# The services are the repository's own (its scripts and shims, not the copy's), shared with the
+# main leg. They outlive this script: they must not inherit a lock its caller holds (`flock
+# /tmp/e2e.lock scripts/compat.sh` passes it as fd 3), or it would stay locked after.
+"$ROOT/scripts/e2e/setup.sh" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 npx jest --config e2e/jest.config.json --ci --runInBand --testMatch '<rootDir>/e2e/deploy.e2e.ts' '<rootDir>/e2e/compat/integ-deploy.compat.ts' \
   --json --outputFile=test-reports/compat-e2e.json
 
