@@ -31,7 +31,7 @@ beforeAll(async () => {
   assembly = synth('chaos', app => {
     const stack = new Stack(app, 'Chaos');
     const code = path.join(__dirname, 'fixtures', 'chaos');
-    const props = { baseImage: BaseImage.python('3.13'), code, cmd: ['app.handler'], architecture: HOST_ARCH, timeout: Duration.seconds(FUNCTION_TIMEOUT_S) };
+    const props = { baseImage: BaseImage.python('3.13'), entry: code, cmd: ['app.handler'], architecture: HOST_ARCH, timeout: Duration.seconds(FUNCTION_TIMEOUT_S) };
     const chaos = new LambdaContainerFunction(stack, 'ChaosFn', props);
     // The same image; its 129 MB is what the engine wrapper refuses to create.
     const failCreate = new LambdaContainerFunction(stack, 'FailCreate', { ...props, memorySize: 129 });
