@@ -10,8 +10,8 @@
 #
 # It runs in a copy of the repository (.tmp/compat-newest: the files git tracks or would track,
 # as they are in the working tree) with its own node_modules: `npm install` from the lock, then
-# `npm install --no-save` of the newest aws-cdk-lib, CLI, cdk-assets and toolkit library. The
-# repository's own node_modules is never touched. In the copy:
+# `npm install --no-save` of the newest aws-cdk-lib, CLI, cdk-assets, integ-runner and toolkit
+# library. The repository's own node_modules is never touched. In the copy:
 #   1. versions: what is installed is what was asked for (or the leg fails);
 #   2. jsii compiles src/ against the newest aws-cdk-lib;
 #   3. the unit suite (jest --ci, every test and snapshot; README snippets and eslint do not depend
@@ -52,7 +52,7 @@ ALPHA="$(npm view @aws-cdk/integ-tests-alpha versions --json | node -e '
   const older = v => { const b = v.split("-")[0].split(".").map(Number); return b[0] < lib[0] || (b[0] === lib[0] && (b[1] < lib[1] || (b[1] === lib[1] && b[2] <= lib[2]))); };
   const all = JSON.parse(require("fs").readFileSync(0, "utf8")).filter(v => /^2\.\d+\.\d+-alpha\.\d+$/.test(v) && older(v));
   console.log(all[all.length - 1]);' "$LIB")"
-npm install --no-save --no-audit --no-fund "aws-cdk-lib@$LIB" "aws-cdk@$CLI" cdk-assets@latest \
+npm install --no-save --no-audit --no-fund "aws-cdk-lib@$LIB" "aws-cdk@$CLI" cdk-assets@latest @aws-cdk/integ-runner@latest \
   "@aws-cdk/integ-tests-alpha@$ALPHA" @aws-cdk/toolkit-lib@latest @aws-cdk/cloudformation-diff@latest >/dev/null
 # The tasks' PATH, as projen gives it: the project's Node.js (node_modules/.bin/node) and CLIs first.
 export PATH="$COPY/node_modules/.bin:$PATH"
@@ -63,7 +63,8 @@ node -e '
   const v = p => require(p + "/package.json").version;
   const cdk = require("child_process").execFileSync("cdk", ["--version"], { encoding: "utf8" }).trim();
   console.log(`node ${process.version}; aws-cdk-lib ${v("aws-cdk-lib")}; aws-cdk (CLI) ${cdk}; cdk-assets ${v("cdk-assets")}; ` +
-    `@aws-cdk/integ-tests-alpha ${v("@aws-cdk/integ-tests-alpha")}; @aws-cdk/toolkit-lib ${v("@aws-cdk/toolkit-lib")}`);
+    `@aws-cdk/integ-runner ${v("@aws-cdk/integ-runner")}; @aws-cdk/integ-tests-alpha ${v("@aws-cdk/integ-tests-alpha")}; ` +
+  `@aws-cdk/toolkit-lib ${v("@aws-cdk/toolkit-lib")}`);
   if (v("aws-cdk-lib") !== lib || !cdk.startsWith(cli + " ")) { console.error(`expected aws-cdk-lib ${lib} and CLI ${cli}`); process.exit(1); }
 ' "$LIB" "$CLI"
 
@@ -74,8 +75,8 @@ step "unit suite (jest --ci)"
 npx jest --ci --coverage=false --json --outputFile=test-reports/compat-unit.json
 
 step "integ snapshots"
-# The gap, checked: integ-runner (the project's, as the main leg runs it) refuses the newest
-# assembly. Once a release reads it, this fails: run `npx projen integ` here instead.
+# The gap, checked: the newest integ-runner the registry serves refuses the newest assembly. Once a
+# release reads it, this fails: run `npx projen integ` in this leg instead.
 if out="$(npx integ-runner --directory integ --language typescript --parallel-regions us-east-1 integ.extension-layers.ts 2>&1)"; then
   echo "integ-runner $(node -p 'require("@aws-cdk/integ-runner/package.json").version') now reads aws-cdk-lib $LIB's assembly: run its snapshot test in this leg" >&2
   exit 1
