@@ -201,7 +201,31 @@ class ContainerImageCode extends lambda.Code {
   }
 }
 
+/**
+ * Props renamed or moved before 1.0 (README: "Migrating to the 1.0 names"). TypeScript flags them
+ * in an object literal, but not in a props object built elsewhere, nor in JavaScript: without
+ * this, `code` would be ignored and the error would say `entry` is missing.
+ */
+const MOVED_PROPS: Record<string, string> = {
+  code: "entry: 'src/handler' (renamed)",
+  dependencies: 'image: FunctionImage.fromEntry(entry, { baseImage, dependencies })',
+  detectDependencies: 'image: FunctionImage.fromEntry(entry, { baseImage, detectDependencies })',
+  exclude: 'image: FunctionImage.fromEntry(entry, { baseImage, exclude }), or FunctionImage.fromImageAsset(directory, { exclude })',
+  dockerfile: "image: FunctionImage.fromImageAsset(directory, { file: 'Dockerfile' })",
+  buildContext: 'image: FunctionImage.fromImageAsset(buildContext)',
+  buildArgs: 'image: FunctionImage.fromImageAsset(directory, { buildArgs })',
+};
+
 function selectImage(constructPath: string, props: LambdaContainerFunctionProps): FunctionImage {
+  const moved = Object.keys(MOVED_PROPS).filter(k => (props as unknown as Record<string, unknown>)[k] !== undefined);
+  if (moved.length > 0) {
+    fail(constructPath, ...moved.map(prop => ({
+      prop,
+      value: '(set)',
+      message: 'this prop of LambdaContainerFunction was renamed or moved before 1.0, and is ignored',
+      fix: `use ${MOVED_PROPS[prop]}`,
+    })));
+  }
   const generated = props.baseImage !== undefined || props.entry !== undefined;
   if (props.image && generated) {
     fail(constructPath, {

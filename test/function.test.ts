@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { assetHashSerializer, dockerImages, newStack, NODE_CODE, pythonProject, tempTree } from './util';
-import { BaseImage, FunctionImage, LambdaContainerFunction, SharedImageRepository } from '../src';
+import { BaseImage, FunctionImage, LambdaContainerFunction, LambdaContainerFunctionProps, SharedImageRepository } from '../src';
 
 describe('LambdaContainerFunction with a generated image', () => {
   test('creates an image function whose architecture is explicit (x86_64 by default)', () => {
@@ -133,6 +133,15 @@ describe('validation', () => {
       .toThrow(/^TestStack\/Half: invalid entry \(missing\): a generated image needs both baseImage and entry\. Fix: set entry: 'src\/handler'/);
     expect(() => new LambdaContainerFunction(stack, 'OtherHalf', { entry: 'src' }))
       .toThrow(/^TestStack\/OtherHalf: invalid baseImage \(missing\): a generated image needs both baseImage and entry/);
+  });
+
+  test('props renamed or moved before 1.0 are refused with the new way, also from an object TypeScript cannot check', () => {
+    const { stack } = newStack();
+    const old: Record<string, unknown> = { baseImage: BaseImage.python('3.13'), code: pythonProject().entry, dependencies: 'requirements.txt', cmd: ['app.handler'] };
+    expect(() => new LambdaContainerFunction(stack, 'Old', old as LambdaContainerFunctionProps))
+      .toThrow(/^TestStack\/Old: invalid code \(set\): this prop of LambdaContainerFunction was renamed or moved before 1\.0, and is ignored\. Fix: use entry: 'src\/handler' \(renamed\)\.\nTestStack\/Old: invalid dependencies \(set\): .*Fix: use image: FunctionImage\.fromEntry\(entry, \{ baseImage, dependencies \}\)\.$/);
+    const own: Record<string, unknown> = { buildContext: 'docker', cmd: ['app.handler'] };
+    expect(() => new LambdaContainerFunction(stack, 'Own', own as LambdaContainerFunctionProps)).toThrow(/invalid buildContext \(set\).*FunctionImage\.fromImageAsset\(buildContext\)/);
   });
 
   test('Lambda layers are refused with the way to bake them in', () => {
