@@ -58,7 +58,10 @@ export class LayerImage extends Construct {
 
   constructor(scope: Construct, id: string, props: LayerImageProps) {
     super(scope, id);
-    if (props.imageLayers.length === 0) {
+    if ((props as unknown as { layers?: unknown }).layers !== undefined) {
+      fail(this, { prop: 'layers', value: '(set)', message: 'this prop of LayerImage was renamed before 1.0, and is ignored', fix: 'use imageLayers' });
+    }
+    if (!props.imageLayers || props.imageLayers.length === 0) {
       fail(this, { prop: 'imageLayers', value: '[]', message: 'a layer image needs at least one layer', fix: 'give the layers it should hold' });
     }
     const platform = props.architecture ?? lambda.Architecture.X86_64;

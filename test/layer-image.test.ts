@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { newStack, tempTree, telemetryDir } from './util';
-import { ExtensionImageLayer, LayerImage } from '../src';
+import { ExtensionImageLayer, LayerImage, LayerImageProps } from '../src';
 
 describe('LayerImage', () => {
   test('the layers as an image of their own: FROM scratch, one asset named after its content', () => {
@@ -20,6 +20,8 @@ describe('LayerImage', () => {
 
   test('needs at least one layer, and checks them as a function does', () => {
     const { stack } = newStack();
+    expect(() => new LayerImage(stack, 'Old', { layers: [ExtensionImageLayer.fromDirectory(telemetryDir())] } as unknown as LayerImageProps))
+      .toThrow(/^TestStack\/Old: invalid layers \(set\): this prop of LayerImage was renamed before 1\.0, and is ignored\. Fix: use imageLayers\.$/);
     expect(() => new LayerImage(stack, 'Empty', { imageLayers: [] })).toThrow(/^TestStack\/Empty: invalid imageLayers \[\]: a layer image needs at least one layer/);
     const dir = tempTree({ 'extensions/agent': '#!/bin/sh\n' });
     fs.chmodSync(path.join(dir, 'extensions/agent'), 0o644);
