@@ -10,8 +10,8 @@
  *   markers cover it). The version depends on its marker: the image is marked before the version
  *   is published, and a deleted version's marker goes after it. The marker's logical ID follows the
  *   version's identity (its logical ID and the properties whose change makes CloudFormation publish
- *   it again), and it is kept or deleted as the version is (`currentVersion` is retained by
- *   default: so is its marker, and its tag stays for as long as the version may exist). Versions are
+ *   it again), and it is kept or deleted as the version is (a retained version's marker is retained
+ *   too, so its tag stays for as long as the version may exist). Versions are
  *   found at synth by an Aspect on the function's Stage, so versions made after the function (or in
  *   another stack of the Stage) are found too.
  */
