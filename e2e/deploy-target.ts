@@ -7,7 +7,10 @@
  * apply to the emulator only.
  */
 import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { engineEnv, REPO } from './helpers';
 
 const env = engineEnv();
@@ -63,4 +66,22 @@ export async function runCli(bin: string, args: string[], o: { env: NodeJS.Proce
 /** The real CDK CLI, as a user runs it, on a cloud assembly (or an app command). */
 export function cdk(app: string, cliEnvironment: NodeJS.ProcessEnv, ...args: string[]): Promise<Ran> {
   return runCli('cdk', [...args, '--app', app, '--no-notices', '--require-approval', 'never', '--progress', 'events'], { env: cliEnvironment });
+}
+
+/** `cdk bootstrap` of the target's environment as a user runs it, from a directory without an app. */
+export async function bootstrap(cliEnvironment: NodeJS.ProcessEnv): Promise<void> {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-e2e-bootstrap-'));
+  const out = await runCli('cdk', ['bootstrap', ...(ON_EMULATOR ? [`aws://${EMULATOR_ACCOUNT}/${REGION}`] : []), '--no-notices'], { env: cliEnvironment, cwd });
+  if (out.code !== 0) throw new Error(`cdk bootstrap failed:\n${out.output}`);
+}
+
+/** Whether the stack is on the target (and not DELETE_COMPLETE). */
+export async function stackExists(cfn: CloudFormationClient, name: string): Promise<boolean> {
+  try {
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: name }));
+    return (out.Stacks ?? []).some(s => s.StackStatus !== 'DELETE_COMPLETE');
+  } catch (err: any) {
+    if (/does not exist/.test(String(err.message))) return false;
+    throw err;
+  }
 }

@@ -10,8 +10,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { cliEnv, clientConfig, EMULATOR_ACCOUNT, ON_EMULATOR, Ran, REGION, runCli } from './deploy-target';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { bootstrap, cliEnv, clientConfig, Ran, REGION, runCli, stackExists } from './deploy-target';
 import { REPO } from './helpers';
 
 const cfn = new CloudFormationClient(clientConfig);
@@ -43,22 +43,7 @@ function snapshotStacks(test: string): string[] {
   return Object.entries<any>(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([, a]) => a.properties?.stackName ?? a.displayName);
 }
 
-async function stackExists(name: string): Promise<boolean> {
-  try {
-    const out = await cfn.send(new DescribeStacksCommand({ StackName: name }));
-    return (out.Stacks ?? []).some(s => s.StackStatus !== 'DELETE_COMPLETE');
-  } catch (err: any) {
-    if (/does not exist/.test(String(err.message))) return false;
-    throw err;
-  }
-}
-
-beforeAll(async () => {
-  // Bootstrapped as a user does, from a directory without an app.
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-e2e-bootstrap-'));
-  const out = await runCli('cdk', ['bootstrap', ...(ON_EMULATOR ? [`aws://${EMULATOR_ACCOUNT}/${REGION}`] : []), '--no-notices'], { env, cwd });
-  if (out.code !== 0) throw new Error(`cdk bootstrap failed:\n${out.output}`);
-}, 300_000);
+beforeAll(() => bootstrap(env), 300_000);
 
 test('every integ test is deployed here', () => {
   expect(TESTS).toEqual(expect.arrayContaining(['integ.example.ts', 'integ.shared-repository.ts', 'integ.extension-layers.ts']));
@@ -84,7 +69,7 @@ test.each(TESTS)('integ-runner deploys %s, its assertions pass, it is destroyed,
   console.log(`${test}: integ-runner ${out.seconds.toFixed(1)} s\n${out.output.split('\n').filter(l => /SUCCESS|FAILED|ERROR|Assertion|Passed|Failed/i.test(l)).join('\n')}`);
   if (out.code !== 0) throw new Error(`integ-runner failed for ${test}:\n${out.output}`);
   expect(out.output).toMatch(new RegExp(`SUCCESS\\s+${test.replace(/\.ts$/, '').replace(/\./g, '\\.')}-`));
-  for (const stack of stacks) expect([stack, await stackExists(stack)]).toEqual([stack, false]);
+  for (const stack of stacks) expect([stack, await stackExists(cfn, stack)]).toEqual([stack, false]);
   expect(after).toEqual(before);
 }, 1_800_000);
 
@@ -117,6 +102,6 @@ app.synth();
   // The failure is the assertion's, with the answer the function gave.
   expect(out.output).toMatch(/ASSERT\s+integ\.wrong-answer/);
   expect(report).toContain('Expected 2 but received 1');
-  expect(await stackExists('IntegWrongAnswer')).toBe(false);
+  expect(await stackExists(cfn, 'IntegWrongAnswer')).toBe(false);
   fs.rmSync(dir, { recursive: true, force: true });
 }, 900_000);

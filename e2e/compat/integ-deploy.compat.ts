@@ -13,27 +13,16 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { integTests, synthIntegTest, testCases } from './integ-toolkit';
-import { cdk, cliEnv, clientConfig, EMULATOR_ACCOUNT, ON_EMULATOR, REGION, runCli } from '../deploy-target';
+import { bootstrap, cdk, cliEnv, clientConfig, ON_EMULATOR, stackExists } from '../deploy-target';
 import { engine, REPO } from '../helpers';
 
 const cfn = new CloudFormationClient(clientConfig);
 const env = cliEnv();
 const OUT = path.join(REPO, '.tmp', 'compat-integ-deploy');
 const TESTS = integTests(REPO);
-
-async function stackExists(name: string): Promise<boolean> {
-  try {
-    const out = await cfn.send(new DescribeStacksCommand({ StackName: name }));
-    return (out.Stacks ?? []).some(s => s.StackStatus !== 'DELETE_COMPLETE');
-  } catch (err: any) {
-    if (/does not exist/.test(String(err.message))) return false;
-    throw err;
-  }
-}
 
 /** The stacks of an assembly (test cases and assertion stacks), by CloudFormation name. */
 function stackNames(assembly: string): string[] {
@@ -99,12 +88,7 @@ async function deployAndAssert(assembly: string): Promise<Deployed> {
   return { seconds, results, output };
 }
 
-beforeAll(async () => {
-  // Bootstrapped as a user does, from a directory without an app.
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-compat-bootstrap-'));
-  const out = await runCli('cdk', ['bootstrap', ...(ON_EMULATOR ? [`aws://${EMULATOR_ACCOUNT}/${REGION}`] : []), '--no-notices'], { env, cwd });
-  if (out.code !== 0) throw new Error(`cdk bootstrap failed:\n${out.output}`);
-}, 300_000);
+beforeAll(() => bootstrap(env), 300_000);
 
 test('every integ test is deployed here', () => {
   expect(TESTS).toEqual(expect.arrayContaining(['integ.example.ts', 'integ.shared-repository.ts', 'integ.extension-layers.ts']));
@@ -118,7 +102,7 @@ test.each(TESTS)('%s: deployed by the CLI, every assertion passes, then destroye
     Object.entries(results).map(([id, r]) => `${id} ${r.status}${r.message ? `: ${r.message}` : ''}`).join('; '));
   expect(Object.keys(results).length).toBeGreaterThan(0);
   expect(Object.entries(results).filter(([, r]) => r.status !== 'success')).toEqual([]);
-  for (const stack of stackNames(assembly)) expect([stack, await stackExists(stack)]).toEqual([stack, false]);
+  for (const stack of stackNames(assembly)) expect([stack, await stackExists(cfn, stack)]).toEqual([stack, false]);
 }, 1_800_000);
 
 test('a wrong expectation is a failed assertion with the function\'s real answer (the assertions run, they are not skipped)', async () => {
@@ -142,5 +126,5 @@ test('a wrong expectation is a failed assertion with the function\'s real answer
   const failed = Object.values(results).filter(r => r.status === 'fail');
   expect(failed).toHaveLength(1);
   expect(failed[0].message).toContain('Expected not from the layer but received from the layer');
-  for (const stack of stackNames(assembly)) expect([stack, await stackExists(stack)]).toEqual([stack, false]);
+  for (const stack of stackNames(assembly)) expect([stack, await stackExists(cfn, stack)]).toEqual([stack, false]);
 }, 1_800_000);
