@@ -55,6 +55,8 @@ build "$ARCH" public.ecr.aws/lambda/nodejs:22 lambda-nodejs.Dockerfile --build-a
 build "$ARCH" public.ecr.aws/lambda/nodejs:24 lambda-nodejs.Dockerfile --build-arg "NODE_PACKAGE=node-linux-$(echo "$ARCH" | sed 's/x86_64/x64/')" \
   --build-arg NODE_VERSION=24.22.1
 podman tag "public.ecr.aws/lambda/python:3.13-$ARCH" public.ecr.aws/lambda/python:3.13
+# BaseImage.nodejs('22') names the architecture's tag (e2e/reload.e2e.ts runs a Node.js function on it).
+podman tag public.ecr.aws/lambda/nodejs:22 "public.ecr.aws/lambda/nodejs:22-$ARCH"
 # RuntimeInterfaceClient.java() and .go() (e2e/ric-sizes.e2e.ts): the build images their recipes
 # name, a Java base to run on, and a plain Debian one for Go (host architecture).
 build "$ARCH" docker.io/library/eclipse-temurin:21-jre temurin-jre.Dockerfile

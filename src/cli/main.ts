@@ -64,7 +64,14 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('--rie <path>', 'the aws-lambda-rie binary to mount for images without one (default: CDK_LAMBDA_CONTAINER_RIE, PATH)')
     .addOption(networkOption())
     .option('--no-credentials', 'pass no AWS credentials (default: the AWS SDK\'s chain — env, profile, SSO, container, instance — and placeholder keys when none resolve)')
-    .option('--no-build', `run the image${plural ? 's' : ''} as last built`);
+    .option('--no-build', `run the image${plural ? 's' : ''} as last built`)
+    .option('--reload', plural
+      ? 'development mode: the code directories of interpreted functions (Python, Node.js, Ruby) are mounted read-only and a code change answers from new containers with no build; dependency files and the rest of the app synthesize and rebuild what changed (implies --watch)'
+      : 'run the code directory as it is now, mounted read-only into the image built without its code layer: a code edit needs no synth and no build')
+    .option('--debug-port <port>', plural
+      ? 'a debugger in each Node.js (inspector), Python (debugpy) and Java (JDWP) function\'s container, on this port of 127.0.0.1 and the next ones (the port map is printed)'
+      : 'a debugger in the function\'s container on this port of 127.0.0.1 (Node.js inspector, Python debugpy, Java JDWP); the runtime waits for it to attach', port)
+    .option('--launch-json <file>', 'with --debug-port: write VS Code attach configurations (with path mappings) into this launch.json');
   const networkOption = () => new Option('--network <mode>', 'publish: the emulator\'s port on 127.0.0.1, the host\'s 127.0.0.1 reachable from the function (any engine, Docker Desktop and Finch too); host: the host\'s network (Linux only)')
     .choices(['publish', 'host']).default('publish');
 
@@ -104,7 +111,8 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
     .option('-p, --port <port>', portHelp, port, defaultPort)
     .option('--max-containers <n>', 'containers per function at most (concurrent requests beyond wait)', wholeNumber, 4), true)
     .option('--watch', 'synthesize the app again when a source file under the current directory changes; changed images are rebuilt on their next request')
-    .option('--synth-command <command>', 'what --watch runs (default: npx cdk synth --quiet --output <app>)');
+    .option('--synth-command <command>', 'what --watch runs (default: npx cdk synth --quiet --output <app>)')
+    .option('--debug-function <function>', 'with --debug-port: only this function gets a debugger (repeat for several)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   endpointCommand('start-lambda',
     'serve Lambda\'s Invoke API on 127.0.0.1 for the app\'s functions: `aws lambda invoke --endpoint-url` and AWS SDK clients call them by logical ID, construct path or its last part',
     3001, 'the port on 127.0.0.1')

@@ -41,6 +41,11 @@ export function dependencyKindOf(fileName: string): DependencyKindInfo | undefin
   return KINDS.find(k => k.kind === kind);
 }
 
+/** Whether a file name is a dependency manifest or lockfile of a kind this library installs. */
+export function isDependencyFile(fileName: string): boolean {
+  return dependencyKindOf(fileName) !== undefined || KINDS.some(k => k.companions.includes(fileName));
+}
+
 /** The manifest names this library recognises, for error messages. */
 export const KNOWN_MANIFESTS = 'requirements.txt (pip), package.json with package-lock.json (npm ci), Gemfile (bundler), go.mod (go)';
 

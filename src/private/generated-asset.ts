@@ -8,6 +8,7 @@ import { CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { ContextSpec, contextHash, stageContext } from './build-context';
+import { CODE_METADATA_KEY, CodeMetadata } from './image-recipe';
 import { RoutedImage, routeTo } from './image-routing';
 import { fail } from './problems';
 import { ISharedImageRepository } from '../shared-image-repository';
@@ -96,5 +97,12 @@ export function addImageResourceMetadata(resource: CfnResource, asset: Generated
     [cxapi.ASSET_RESOURCE_METADATA_DOCKER_BUILD_ARGS_KEY]: options.buildArgs ?? {},
     ...(options.target ? { [cxapi.ASSET_RESOURCE_METADATA_DOCKER_BUILD_TARGET_KEY]: options.target } : {}),
     [cxapi.ASSET_RESOURCE_METADATA_PROPERTY_KEY]: 'Code.ImageUri',
+    ...(spec.codeDir ? { [CODE_METADATA_KEY]: codeMetadata(resource, spec.codeDir, spec.codeExclude) } : {}),
   };
+}
+
+/** Where the code directory is, for `--reload`: relative to the stack's assembly directory, as `aws:asset:path`. */
+function codeMetadata(resource: CfnResource, codeDir: string, exclude: readonly string[]): CodeMetadata {
+  const outdir = Stage.of(resource)!.outdir;
+  return { path: path.relative(outdir, path.resolve(codeDir)).split(path.sep).join('/'), exclude: [...exclude] };
 }

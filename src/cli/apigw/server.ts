@@ -91,6 +91,11 @@ export class LocalApiServer {
     }
   }
 
+  /** `--reload`: these functions' code changed (see FunctionPools.recycle). */
+  public recycle(functions: readonly string[]): void {
+    this.pools.recycle(functions);
+  }
+
   /** Containers running per function. */
   public containers(): Record<string, number> {
     return this.pools.containers();
@@ -116,9 +121,13 @@ export class LocalApiServer {
     const event = Buffer.from(JSON.stringify(requestEvent(api, match.route, match.pathParameters, request, new Date(), region)));
     // Lambda's 6 MB counts the event as sent: a binary body after base64.
     if (event.length > LIMITS.payloadSyncMaxBytes) return gatewayError(api, 413);
+    await this.options.settled?.();
     const fn = findFunction(this.assemblyDir, match.route.functionPath);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>(resolve => { timer = setTimeout(() => resolve('timeout'), api.timeoutSeconds * 1000); });
+    // A debugged function may sit at a breakpoint: the integration's timeout is lifted (said at start).
+    const timeout = new Promise<'timeout'>(resolve => {
+      if (!this.options.debugTargets?.has(fn.path)) timer = setTimeout(() => resolve('timeout'), api.timeoutSeconds * 1000);
+    });
     try {
       const answer = await Promise.race([this.pools.invoke(fn, event, 'RequestResponse'), timeout]);
       if (answer === 'timeout') return gatewayError(api, 504);

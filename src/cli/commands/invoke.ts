@@ -15,8 +15,9 @@ import { deploymentOnlyWarning } from '../local/function-pool';
 import { checkRequest, InvocationType, lambdaAnswer } from '../local/lambda-semantics';
 import { onSignals, SIGNAL_EXIT } from '../local/shutdown';
 import type { CliIo } from '../output';
+import { DevelopmentOptions, developmentSetup } from './development';
 
-export interface InvokeCommandOptions extends ContainerCommandOptions {
+export interface InvokeCommandOptions extends ContainerCommandOptions, DevelopmentOptions {
   readonly event?: string;
   readonly invocationType: InvocationType;
   readonly repeat: number;
@@ -32,9 +33,13 @@ export async function invokeCommand(io: CliIo, name: string, o: InvokeCommandOpt
   for (const ignored of overrides.ignored) {
     io.err(`cdk-lambda-container: warning: --env-vars sets ${ignored}, which ${fn.path} does not declare: not set (as in SAM, only the template's variables are overridden)\n`);
   }
+  const development = await developmentSetup({ ...o, debugFunction: o.debugPort === undefined ? undefined : [fn.path] }, [fn], line => io.err(`${line}\n`), true);
+  const plan = development.plans.get(fn.path);
   const engine = await prepareEngine(line => io.err(`${line}\n`));
   const options = {
     ...invokeOptions(o, engine, message => io.err(`cdk-lambda-container: ${message}\n`), envVars),
+    reload: o.reload && plan?.mode === 'mount' ? plan : undefined,
+    debug: development.debugTargets?.get(fn.path),
     environment: overrides.set,
     // The container's output as it comes, unless it goes into the JSON result.
     onLog: o.json ? undefined : (line: { text: string }) => io.err(`${fn.path}: ${line.text}\n`),

@@ -7,24 +7,26 @@
 import { ContainerCommandOptions, invokeOptions, prepareEngine } from './container-options';
 import { LocalApiServer } from '../apigw/server';
 import { EXIT_CODES, UsageError } from '../errors';
+import { DevelopmentOptions, developmentSetup } from './development';
 import { readImageFunctions } from '../local/assembly';
 import { OWNED } from '../local/containers';
 import { FunctionPoolsOptions } from '../local/function-pool';
 import { LocalLambdaServer } from '../local/lambda-server';
 import { onSignals } from '../local/shutdown';
-import { watchAndSynth } from '../local/watch';
+import { AppWatcher } from '../local/watch';
 import type { CliIo } from '../output';
 
-export interface LocalEndpointCommandOptions extends ContainerCommandOptions {
+export interface LocalEndpointCommandOptions extends ContainerCommandOptions, DevelopmentOptions {
   readonly port: number;
   readonly maxContainers: number;
   readonly watch?: boolean;
   readonly synthCommand?: string;
 }
 
-/** What both servers have: start (resolves to what it tells the user), stop (removes the containers). */
+/** What both servers have: stop (removes the containers), recycle (`--reload`). */
 interface LocalServer {
   stop(): Promise<void>;
+  recycle(functions: readonly string[]): void;
 }
 
 export async function startLambdaCommand(io: CliIo, o: LocalEndpointCommandOptions): Promise<number> {
@@ -72,23 +74,40 @@ async function serve(io: CliIo, o: LocalEndpointCommandOptions, start: (options:
     onSignal();
   }, () => log(`cdk-lambda-container: still removing ${OWNED.size} container(s); the process ends when they are gone`));
   let server: LocalServer | undefined;
-  let stopWatching: (() => void) | undefined;
+  let watcher: AppWatcher | undefined;
   try {
+    const development = await developmentSetup(o, readImageFunctions(o.app), log);
     const engine = await prepareEngine(log);
-    const options: FunctionPoolsOptions = { ...invokeOptions(o, engine, message => log(`cdk-lambda-container: ${message}`)), maxContainersPerFunction: o.maxContainers, log };
+    const options: FunctionPoolsOptions = {
+      ...invokeOptions(o, engine, message => log(`cdk-lambda-container: ${message}`)),
+      maxContainersPerFunction: o.maxContainers,
+      log,
+      reloadPlans: o.reload ? () => development.plans : undefined,
+      debugTargets: development.debugTargets,
+      settled: () => watcher?.settled() ?? Promise.resolve(),
+    };
     const starting = start(options);
     server = await Promise.race([starting, stopped.then(() => undefined)]);
     if (!server) {
       void starting.then(s => s.stop(), () => undefined); // stopped while it started
     } else {
-      stopWatching = o.watch
-        ? watchAndSynth({ directory: process.cwd(), synthCommand: o.synthCommand ?? `npx cdk synth --quiet --output ${JSON.stringify(o.app)}`, log })
+      const running = server;
+      watcher = o.watch || o.reload
+        ? new AppWatcher({
+          directory: process.cwd(),
+          synthCommand: o.synthCommand ?? `npx cdk synth --quiet --output ${JSON.stringify(o.app)}`,
+          log,
+          reload: o.reload
+            ? { plans: () => [...development.plans.values()], recycle: fns => running.recycle(fns), excluded: development.excluded }
+            : undefined,
+          onSynthesized: () => development.refresh(readImageFunctions(o.app)),
+        })
         : undefined;
       await stopped;
     }
     return EXIT_CODES.ok;
   } finally {
-    stopWatching?.();
+    watcher?.close();
     await server?.stop();
     // After a signal the process ends: every container of it goes, those still being created too.
     if (signalled) await OWNED.removeAll();

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { parseDockerfile } from '../../dockerfile/parse';
-import { DEPENDENCIES_COMMENT_PREFIX, GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../../private/image-recipe';
+import { CODE_METADATA_KEY, CodeMetadata, DEPENDENCIES_COMMENT_PREFIX, GENERATED_HEADER, LAYER_COMMENT_PREFIX } from '../../private/image-recipe';
 import { UsageError } from '../errors';
 
 /** A container-image function found in a cloud assembly. */
@@ -28,6 +28,16 @@ export interface ImageFunction {
   readonly destination?: ImageDestination;
   /** The image URI as the template has it (a string or a CloudFormation expression). */
   readonly imageUri: unknown;
+  /** The code directory the image's code layer is copied from (generated images synthesized with asset metadata). */
+  readonly code?: FunctionCode;
+}
+
+/** A generated image's code directory on this machine, and what its code layer leaves out. */
+export interface FunctionCode {
+  /** Absolute. */
+  readonly directory: string;
+  /** Globs relative to `directory`. */
+  readonly exclude: readonly string[];
 }
 
 /** A Docker image asset of the assembly. */
@@ -121,6 +131,7 @@ export function readImageFunctions(assemblyDir: string): ImageFunction[] {
       const hash = uri.match(/[0-9a-f]{64}/)?.[0];
       const asset = hash ? images.get(hash) : undefined;
       const cdkPath = resource.Metadata?.['aws:cdk:path'];
+      const code = resource.Metadata?.[CODE_METADATA_KEY] as CodeMetadata | undefined;
       functions.push({
         stack,
         logicalId,
@@ -133,6 +144,9 @@ export function readImageFunctions(assemblyDir: string): ImageFunction[] {
         asset,
         destination: asset?.destinations.find(d => uri.includes(`${d.repositoryName}:${d.imageTag}`)),
         imageUri: p.Code?.ImageUri,
+        code: code && typeof code.path === 'string'
+          ? { directory: path.resolve(assemblyDir, code.path), exclude: Array.isArray(code.exclude) ? code.exclude : [] }
+          : undefined,
       });
     }
   }

@@ -16,10 +16,12 @@ import * as path from 'path';
 import { ImageFunction, findFunction } from './assembly';
 import { OWNED, ownerLabels } from './containers';
 import { credentialVariables, CredentialVariables } from './credentials';
+import { debugContainer, DebugTarget, DEBUG_TIMEOUT_SECONDS, debugpyDirectory, debugpyDockerfile } from './debug';
 import { engineRun, engineSpawn, findEngine } from './engine';
-import { buildFunction, localTag } from './image-build';
+import { buildImage, localTag, reloadTag } from './image-build';
 import { checkRequest, EmulatorAnswer, InvocationType, lambdaAnswer } from './lambda-semantics';
 import { followLogs, LineLog, LogLine } from './logs';
+import { cdkExcluder, codeMounts, MountPlan } from './reload-plan';
 import { CliError } from '../errors';
 
 export interface InvokeOptions {
@@ -52,6 +54,10 @@ export interface InvokeOptions {
   readonly onLog?: (line: LogLine) => void;
   /** Where a warning goes (each one said once per process). @default - nowhere */
   readonly warn?: (message: string) => void;
+  /** `--reload`: run the image built without its code layer, the code directory's entries mounted read-only. */
+  readonly reload?: MountPlan;
+  /** `--debug-port`: a debugger in this function's container. */
+  readonly debug?: DebugTarget;
 }
 
 export type ContainerNetwork = 'publish' | 'host';
@@ -180,6 +186,32 @@ async function freePort(): Promise<number> {
 }
 
 const warned = new Set<string>();
+const EXCLUDER = cdkExcluder();
+
+/** Throwaway debug images, by the image they extend: built once per process. */
+const debugImages = new Map<string, Promise<string>>();
+
+/** The local image plus debugpy (see debug.ts): a new tag, the function's own image untouched. */
+function debugpyImage(engine: string, image: string, platform: string | undefined): Promise<string> {
+  let built = debugImages.get(image);
+  if (!built) {
+    built = (async () => {
+      const context = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-debugpy-image-'));
+      try {
+        fs.cpSync(await debugpyDirectory(), path.join(context, 'debugpy'), { recursive: true });
+        fs.writeFileSync(path.join(context, 'Dockerfile'), debugpyDockerfile(image));
+        const tag = `${image}-debugpy`;
+        await engineRun(engine, ['build', '--quiet', ...(platform ? ['--platform', platform] : []), '--tag', tag, '.'], { cwd: context });
+        return tag;
+      } finally {
+        fs.rmSync(context, { recursive: true, force: true });
+      }
+    })();
+    built.catch(() => debugImages.delete(image));
+    debugImages.set(image, built);
+  }
+  return built;
+}
 function warnOnce(warn: ((message: string) => void) | undefined, message: string): void {
   if (warn && !warned.has(message)) {
     warned.add(message);
@@ -275,25 +307,35 @@ export async function startFunction(assemblyDir: string, functionName: string, o
 }
 
 /** `startFunction` for a function already found in the assembly. */
-export async function startImageFunction(assemblyDir: string, fn: ImageFunction, options: InvokeOptions = {}): Promise<RunningFunction> {
-  if (!fn.asset) {
-    throw new CliError(`${fn.path} uses an existing image (${JSON.stringify(fn.imageUri)}): pull it and run it under the RIE yourself; invoke builds from the assembly.`);
+export async function startImageFunction(assemblyDir: string, found: ImageFunction, options: InvokeOptions = {}): Promise<RunningFunction> {
+  if (!found.asset) {
+    throw new CliError(`${found.path} uses an existing image (${JSON.stringify(found.imageUri)}): pull it and run it under the RIE yourself; invoke builds from the assembly.`);
   }
+  // A debugged function may sit at a breakpoint: Lambda's longest timeout, not its own.
+  const fn: ImageFunction = options.debug ? { ...found, timeout: DEBUG_TIMEOUT_SECONDS } : found;
   const engine = options.engine ?? findEngine();
+  const reload = options.reload;
+  let image = reload ? reloadTag(fn.asset!) : localTag(fn.asset!);
   if (options.build !== false) {
-    await buildFunction(assemblyDir, fn.path, { engine, quiet: !options.buildProgress });
+    await buildImage(fn, {
+      engine,
+      quiet: !options.buildProgress,
+      variant: reload && { tag: image, dockerfile: reload.dockerfile, what: 'without its code layer (--reload)' },
+    });
   }
-  const image = localTag(fn.asset);
   const inspected = await engineSpawn(engine, ['image', 'inspect', '--format', '{{json .Config}}', image]);
   if (inspected.status !== 0) {
     throw new CliError(`${fn.path}: its image ${image} is not in ${engine}'s storage${options.build === false ? ': drop --no-build, or run `cdk-lambda-container build ' + fn.path + '` first' : ''} (${inspected.error?.message ?? inspected.stderr.trim()})`);
   }
   const config = JSON.parse(inspected.stdout.trim() || '{}');
+  if (options.debug?.language === 'python') image = await debugpyImage(engine, image, fn.asset!.platform);
   const argv = processArgv(fn, config);
   const published = (options.network ?? 'publish') === 'publish';
   const access = published ? hostAccess(engine) : undefined;
   const endpointUrl = options.endpointUrl && access ? endpointForContainer(options.endpointUrl, access.hostAlias) : options.endpointUrl;
+  const debug = options.debug && debugContainer(options.debug, config.Env ?? [], !published);
   const { env } = containerEnvironment(fn, { ...options, endpointUrl });
+  Object.assign(env, debug?.env);
   const credentials = typeof options.credentials === 'object' ? options.credentials : await credentialVariables({
     none: options.credentials === 'none',
     onFallback: why => warnOnce(options.warn, `warning: no AWS credentials resolved (${why}): the functions get placeholder keys (defaultkey/defaultsecret), as SAM gives them; --no-credentials passes none`),
@@ -311,6 +353,8 @@ export async function startImageFunction(assemblyDir: string, fn: ImageFunction,
     ...ownerLabels(assemblyDir),
     ...(access ? [...access.createArgs, '--publish', `127.0.0.1:${apiPort}:8080`] : ['--network', 'host']),
     ...(rie ? ['--volume', `${path.resolve(rie)}:${rieInContainer}:ro`] : []),
+    ...(reload ? codeMounts(reload, EXCLUDER) : []),
+    ...(debug?.publish ?? []),
     ...(fn.imageConfig.WorkingDirectory ? ['--workdir', fn.imageConfig.WorkingDirectory] : []),
     // Lambda gives the function this much memory, no more (SAM: mem_limit).
     '--memory', `${fn.memorySize ?? 128}m`,

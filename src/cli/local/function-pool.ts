@@ -8,8 +8,10 @@
  */
 import { ImageFunction } from './assembly';
 import { RunningFunction, containerEnvironment, InvokeOptions, startImageFunction } from './container';
+import { DebugTarget } from './debug';
 import { InvocationType, lambdaAnswer, LambdaAnswer } from './lambda-semantics';
 import { functionLog } from './logs';
+import { ReloadPlan } from './reload-plan';
 
 /** What starts a function's container (the RIE under the engine; tests give a fake). */
 export type FunctionStarter = (fn: ImageFunction, options: InvokeOptions) => Promise<RunningFunction>;
@@ -22,6 +24,12 @@ export interface FunctionPoolsOptions extends InvokeOptions {
   /** Progress and container logs. @default - nothing */
   readonly log?: (line: string) => void;
   readonly starter?: FunctionStarter;
+  /** `--reload`: how each function is served now, by construct path (read per new pool: a synth may change it). */
+  readonly reloadPlans?: () => ReadonlyMap<string, ReloadPlan>;
+  /** Awaited before a request resolves its function (`--watch`, `--reload`: a synth in flight ends first). */
+  readonly settled?: () => Promise<void>;
+  /** `--debug-port`: the debugged functions by construct path; each runs one container at a time. */
+  readonly debugTargets?: ReadonlyMap<string, DebugTarget>;
 }
 
 /** What an invocation answered, as Lambda would: the payload and `X-Amz-Function-Error`. */
@@ -36,6 +44,9 @@ interface Waiter {
   readonly refuse: (e: Error) => void;
 }
 
+/** How long after a code change's last event a new container may start. */
+const RECYCLE_QUIET_MS = 30;
+
 /** What identifies a function's image: its asset hash (or the URI of an image not built here). */
 function imageOf(fn: ImageFunction): string {
   return fn.asset?.hash ?? JSON.stringify(fn.imageUri);
@@ -49,6 +60,11 @@ class ContainerPool {
   private readonly waiting: Waiter[] = [];
   private built = false;
   private stopped = false;
+  /** Bumped by `recycle`: containers of an older generation are not reused. */
+  private generation = 0;
+  private readonly generationOf = new Map<RunningFunction, number>();
+  /** No container starts before this (`Date.now()`): the events of one save are awaited. */
+  private quietUntil = 0;
 
   /** The image the containers run (see `imageOf`). */
   public readonly image: string;
@@ -62,6 +78,10 @@ class ContainerPool {
   }
 
   public async acquire(): Promise<RunningFunction> {
+    // A save is often several events (a temporary file, then a rename): a container is started once they are over.
+    for (let wait = this.quietUntil - Date.now(); wait > 0; wait = this.quietUntil - Date.now()) {
+      await new Promise(resolve => setTimeout(resolve, wait));
+    }
     if (this.stopped) throw new Error(`${this.fn.path}: its containers are stopping`);
     const idle = this.idle.pop();
     if (idle) return idle;
@@ -78,6 +98,10 @@ class ContainerPool {
       void container.stop();
       return;
     }
+    if (this.generationOf.get(container) !== this.generation) {
+      this.discard(container); // started before a recycle: it may hold the old code
+      return;
+    }
     const next = this.waiting.shift();
     if (next) next.take(container);
     else this.idle.push(container);
@@ -86,12 +110,28 @@ class ContainerPool {
   /** A container that failed is removed, and its place goes to the next waiting request. */
   public discard(container: RunningFunction): void {
     this.all.delete(container);
+    this.generationOf.delete(container);
     void container.stop();
     this.wakeOne();
   }
 
   public get size(): number {
     return this.all.size;
+  }
+
+  /**
+   * The code changed: idle containers are removed now, busy ones when their invocation ends, and
+   * every request from now on gets a container started after the change (a fresh runtime, no old
+   * module cache). No image is built.
+   */
+  public recycle(): void {
+    this.generation++;
+    this.quietUntil = Date.now() + RECYCLE_QUIET_MS;
+    for (const idle of this.idle.splice(0)) {
+      this.all.delete(idle);
+      this.generationOf.delete(idle);
+      void idle.stop();
+    }
   }
 
   /** Removes every container; waiting requests are refused. */
@@ -113,6 +153,7 @@ class ContainerPool {
     // The image is built once, by the first container; the others start from it.
     const build = !this.built;
     this.built = true;
+    const generation = this.generation;
     try {
       const container = await this.start(build);
       if (this.stopped) {
@@ -120,6 +161,7 @@ class ContainerPool {
         throw new Error(`${this.fn.path}: the local endpoint is stopping`);
       }
       this.all.add(container);
+      this.generationOf.set(container, generation);
       return container;
     } catch (e) {
       if (build) this.built = false; // the next container tries the build again
@@ -152,6 +194,16 @@ export class FunctionPools {
   /** Containers running per function (construct path). */
   public containers(): Record<string, number> {
     return Object.fromEntries([...this.pools.values()].map(p => [p.name, p.size]));
+  }
+
+  /** `--reload`: the code of these functions (construct paths) changed; their next requests get new containers. */
+  public recycle(functions: readonly string[]): void {
+    for (const name of functions) {
+      const pool = this.pools.get(name);
+      if (!pool) continue;
+      pool.recycle();
+      this.options.log?.(`${name}: its code changed: new containers from the next request (no build)`);
+    }
   }
 
   public async stopAll(): Promise<void> {
@@ -200,11 +252,18 @@ export class FunctionPools {
         this.options.log?.(deploymentOnlyWarning(fn, skipped));
       }
       const log = this.options.log;
-      pool = new ContainerPool(fn, this.options.maxContainersPerFunction ?? 4, build => {
-        log?.(`${fn.path}: starting a container${build && this.options.build !== false ? ' (building its image first)' : ''}`);
+      const plan = this.options.reloadPlans?.().get(fn.path);
+      const reload = plan?.mode === 'mount' ? plan : undefined;
+      const debug = this.options.debugTargets?.get(fn.path);
+      // A debugger's port is fixed: one container at a time.
+      const limit = debug ? 1 : this.options.maxContainersPerFunction ?? 4;
+      pool = new ContainerPool(fn, limit, build => {
+        log?.(`${fn.path}: starting a container${build && this.options.build !== false ? ` (building its image${reload ? ' without its code layer' : ''} first)` : ''}`);
         return this.starter(fn, {
           ...this.options,
           build: build && this.options.build !== false,
+          reload,
+          debug,
           environment,
           onLog: log ? line => log(`${fn.path}: ${line.text}`) : undefined,
         });

@@ -81,6 +81,11 @@ export class LocalLambdaServer {
     await Promise.all([this.pools.stopAll(), server ? close(server) : undefined]);
   }
 
+  /** `--reload`: these functions' code changed (see FunctionPools.recycle). */
+  public recycle(functions: readonly string[]): void {
+    this.pools.recycle(functions);
+  }
+
   /** Containers running per function (construct path). */
   public containers(): Record<string, number> {
     return this.pools.containers();
@@ -97,6 +102,7 @@ export class LocalLambdaServer {
       throw new ApiError(400, 'InvalidParameterValueException', `X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, not ${invocationType}`);
     }
     const body = await readBody(req, invocationType === 'Event' ? LIMITS.payloadAsyncMaxBytes : LIMITS.payloadSyncMaxBytes);
+    await this.options.settled?.();
     const fn = this.functionNamed(functionNameOf(match[1], new URLSearchParams(query ?? '').get('Qualifier') ?? undefined));
     const clientContext = req.headers['x-amz-client-context'] as string | undefined;
     checkClientContext(clientContext);

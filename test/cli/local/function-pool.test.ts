@@ -146,3 +146,47 @@ describe('no request waits forever when a container fails (D2)', () => {
     expect(stopped).toEqual([1]);
   });
 });
+
+describe('--reload: recycle', () => {
+  test('a code change: the idle container goes, a busy one is not reused after its invocation, no build runs', async () => {
+    const started: Array<{ build?: boolean }> = [];
+    const stopped: number[] = [];
+    const starter = fakeStarter(started, e => e, 50);
+    let count = 0;
+    const pools = new FunctionPools(assembly, {
+      starter: async (fn, o) => {
+        const c = await starter(fn, o);
+        const id = ++count;
+        return { ...c, stop: async () => { stopped.push(id); } };
+      },
+    });
+    const fn = findFunction(assembly, 'A');
+    await pools.invoke(fn, Buffer.from('1'), 'RequestResponse');
+    const busy = pools.invoke(fn, Buffer.from('2'), 'RequestResponse'); // container 1, busy
+    await new Promise(r => setTimeout(r, 10));
+    pools.recycle(['TestStack/A']);
+    expect(stopped).toEqual([]); // busy: kept until its invocation ends
+    expect((await busy).payload).toBe('2');
+    expect(stopped).toEqual([1]);
+    expect((await pools.invoke(fn, Buffer.from('3'), 'RequestResponse')).payload).toBe('3');
+    expect(started).toEqual([{ build: true }, { build: false }]);
+    await pools.invoke(fn, Buffer.from('4'), 'RequestResponse'); // warm again: container 2
+    expect(started).toHaveLength(2);
+    pools.recycle(['TestStack/A']);
+    expect(stopped).toEqual([1, 2]); // idle: removed at once
+    pools.recycle(['TestStack/Other']); // no pool: nothing
+  });
+
+  test('a debugged function runs one container at a time', async () => {
+    const started: Array<{ build?: boolean; debug?: unknown }> = [];
+    const starter = fakeStarter(started);
+    const pools = new FunctionPools(assembly, {
+      starter: async (f, o) => { started.push({ debug: o.debug }); return starter(f, o); },
+      debugTargets: new Map([['TestStack/A', { fn: 'TestStack/A', language: 'python' as const, hostPort: 5678 }]]),
+    });
+    const fn = findFunction(assembly, 'A');
+    await Promise.all([1, 2, 3].map(i => pools.invoke(fn, Buffer.from(`${i}`), 'RequestResponse')));
+    expect(pools.containers()).toEqual({ 'TestStack/A': 1 });
+    expect(started[0]).toEqual({ debug: { fn: 'TestStack/A', language: 'python', hostPort: 5678 } });
+  });
+});
