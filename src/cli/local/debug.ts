@@ -131,7 +131,13 @@ export function debugContainer(
     case 'python':
       // Lambda's default PYTHONPATH is the runtime directory: kept after debugpy's.
       return {
-        env: { PYTHONPATH: [DEBUGPY_DIR, imageVar('PYTHONPATH') ?? '/var/runtime'].join(':'), [DEBUGPY_LISTEN]: address, ...(target.wait ? { [DEBUGPY_WAIT]: '1' } : {}) },
+        env: {
+          PYTHONPATH: [DEBUGPY_DIR, imageVar('PYTHONPATH') ?? '/var/runtime'].join(':'),
+          [DEBUGPY_LISTEN]: address,
+          ...(target.wait ? { [DEBUGPY_WAIT]: '1' } : {}),
+          // debugpy's warning about frozen standard modules (they are not the user's code) on every start.
+          PYDEVD_DISABLE_FILE_VALIDATION: '1',
+        },
         publish,
       };
   }
@@ -143,7 +149,7 @@ export async function debugpyDirectory(cacheRoot = path.join(os.homedir(), '.cac
   if (fs.existsSync(path.join(dir, 'debugpy', '__init__.py'))) return dir;
   const download = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-debugpy-'));
   try {
-    const args = ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:', '--platform', 'any', '--implementation', 'py', '--python-version', '3', '--dest', download, `debugpy==${DEBUGPY_VERSION}`];
+    const args = ['-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:', '--platform', 'any', '--implementation', 'py', '--python-version', '3.13', '--dest', download, `debugpy==${DEBUGPY_VERSION}`];
     const result = await engineSpawn('python3', args);
     const wheel = fs.readdirSync(download).find(f => f.endsWith('.whl'));
     if (result.status !== 0 || !wheel) {

@@ -46,7 +46,8 @@ describe('debugContainer', () => {
       env: { JAVA_TOOL_OPTIONS: '-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005' }, publish: ['--publish', '127.0.0.1:9300:5005'],
     });
     expect(debugContainer(target('python'), ['PATH=/usr/bin'], false)).toEqual({
-      env: { PYTHONPATH: '/cdk-lambda-container/debugpy:/var/runtime', CDK_LAMBDA_CONTAINER_DEBUGPY_LISTEN: '0.0.0.0:5678' }, publish: ['--publish', '127.0.0.1:9300:5678'],
+      env: { PYTHONPATH: '/cdk-lambda-container/debugpy:/var/runtime', CDK_LAMBDA_CONTAINER_DEBUGPY_LISTEN: '0.0.0.0:5678', PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+      publish: ['--publish', '127.0.0.1:9300:5678'],
     });
   });
 
@@ -54,7 +55,7 @@ describe('debugContainer', () => {
     expect(debugContainer(target('nodejs', true), [], true)).toEqual({ env: { NODE_OPTIONS: '--inspect-wait=127.0.0.1:9300' }, publish: [] });
     expect(debugContainer(target('java', true), [], true).env.JAVA_TOOL_OPTIONS).toBe('-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:9300');
     expect(debugContainer(target('python', true), ['PYTHONPATH=/opt/own'], true).env).toEqual({
-      PYTHONPATH: '/cdk-lambda-container/debugpy:/opt/own', CDK_LAMBDA_CONTAINER_DEBUGPY_LISTEN: '127.0.0.1:9300', CDK_LAMBDA_CONTAINER_DEBUGPY_WAIT: '1',
+      PYTHONPATH: '/cdk-lambda-container/debugpy:/opt/own', CDK_LAMBDA_CONTAINER_DEBUGPY_LISTEN: '127.0.0.1:9300', CDK_LAMBDA_CONTAINER_DEBUGPY_WAIT: '1', PYDEVD_DISABLE_FILE_VALIDATION: '1',
     });
   });
 });
