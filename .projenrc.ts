@@ -215,6 +215,10 @@ project.addTask('bench:api', {
   description: 'Local HTTP API benchmark: start-api against the SAM CLI\'s start-api on the same image (rps, p50/p99), and start-lambda\'s overhead',
   exec: 'scripts/e2e/setup.sh && scripts/e2e/sam.sh && ts-node --transpile-only --project bench/tsconfig.json bench/api.ts',
 });
+project.addTask('bench:reload', {
+  description: 'Edit-to-answer benchmark: start-api --reload against --watch and against sam build && sam local start-api restarted (p50/p90 over 20 edits; needs a compiled lib/)',
+  exec: 'scripts/e2e/setup.sh && scripts/e2e/sam.sh && ts-node --transpile-only --project bench/tsconfig.json bench/reload.ts',
+});
 project.addTask('bench', {
   description: 'Synth-cost benchmark against plain aws-cdk-lib (prints ratios)',
   exec: 'ts-node --project bench/tsconfig.json bench/synth.ts',

@@ -122,9 +122,11 @@ class ContainerPool {
   /**
    * The code changed: idle containers are removed now, busy ones when their invocation ends, and
    * every request from now on gets a container started after the change (a fresh runtime, no old
-   * module cache). No image is built.
+   * module cache). No image is built. True for the first event of a save (the others follow
+   * within the quiet time).
    */
-  public recycle(): void {
+  public recycle(): boolean {
+    const first = Date.now() >= this.quietUntil;
     this.generation++;
     this.quietUntil = Date.now() + RECYCLE_QUIET_MS;
     for (const idle of this.idle.splice(0)) {
@@ -132,6 +134,7 @@ class ContainerPool {
       this.generationOf.delete(idle);
       void idle.stop();
     }
+    return first;
   }
 
   /** Removes every container; waiting requests are refused. */
@@ -201,8 +204,7 @@ export class FunctionPools {
     for (const name of functions) {
       const pool = this.pools.get(name);
       if (!pool) continue;
-      pool.recycle();
-      this.options.log?.(`${name}: its code changed: new containers from the next request (no build)`);
+      if (pool.recycle()) this.options.log?.(`${name}: its code changed: new containers from the next request (no build)`);
     }
   }
 

@@ -128,7 +128,7 @@ export class AppWatcher {
   private schedule(why: string | undefined, file: string): void {
     if (this.closed) return;
     this.lastChange = file;
-    if (why) this.options.log?.(`reload: ${why}: synthesizing, then rebuilding what changed; requests wait for it`);
+    if (why && !this.timer) this.options.log?.(`reload: ${why}: synthesizing, then rebuilding what changed; requests wait for it`);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -30,7 +30,8 @@ test('--reload says once what each function gets; --debug-port prints the port m
 test('nothing to debug is said, not an error; without the options nothing is printed', async () => {
   const { dir } = assembly();
   const lines: string[] = [];
-  const dev = await developmentSetup({ debugPort: 9400, debugFunction: [] }, readImageFunctions(dir).map(f => ({ ...f, asset: undefined })), l => lines.push(l));
+  const pulled = readImageFunctions(dir).map(f => ({ ...f, asset: undefined }));
+  const dev = await developmentSetup({ debugPort: 9400, debugFunction: [] }, pulled, l => lines.push(l));
   expect(lines).toEqual(['cdk-lambda-container: --debug-port: no Node.js, Python or Java function here to debug']);
   expect(dev.debugTargets?.size).toBe(0);
   const quiet: string[] = [];
