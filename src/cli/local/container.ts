@@ -5,6 +5,8 @@
  * every exit path), its output followed line by line (logs.ts), and answering invocations until
  * stopped. Values reach the engine in a 0600 env file removed right after `create` (or its own
  * environment), never its command line. `invokeFunction` is the one-shot API the e2e suite uses.
+ * With `reload` the image is the one built without its code layer and the code directory's entries
+ * are mounted (reload-plan.ts); with `debug` a debugger listens in it (debug.ts).
  */
 import { ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
@@ -233,6 +235,7 @@ function debugpyImage(engine: string, image: string, platform: string | undefine
   }
   return built;
 }
+
 function warnOnce(warn: ((message: string) => void) | undefined, message: string): void {
   if (warn && !warned.has(message)) {
     warned.add(message);
