@@ -39,6 +39,7 @@ def handler(event, context):
 `;
 
 beforeAll(() => {
+  Object.assign(process.env, env); // buildFunction below runs the engine from this process
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clc-reload-'));
   fs.mkdirSync(path.join(dir, 'fn'));
   fs.mkdirSync(path.join(dir, 'nodefn'));
