@@ -8,11 +8,12 @@
  * Results are merged into test-reports/ric-sizes.json. Needs `scripts/e2e/setup.sh`.
  */
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { E2E_DIR, engine, engineEnv, HOST_ARCH, REPO, synth } from './helpers';
 import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
-import { invokeFunction } from '../src/cli/local/container';
+import { invokeFunction, startFunction } from '../src/cli/local/container';
 import { buildFunction } from '../src/cli/local/image-build';
 
 const env = engineEnv();
@@ -78,6 +79,52 @@ describe('each RIC answers under the Runtime Interface Emulator', () => {
     console.log(`JavaRic answered ${result.statusCode} ${result.body} (cold start ${Math.round(result.coldStartMs)} ms)`);
     expect(result.functionError).toBeUndefined();
     expect(JSON.parse(result.body)).toEqual({ greeting: 'Hello, e2e!', runtime: expect.stringMatching(/^java \d+/) });
+  });
+
+  test('Java under --debug-port: JDWP answers on the host port (handshake, then VirtualMachine.Version), and the function still answers', async () => {
+    const port = await new Promise<number>(resolve => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (server.address() as net.AddressInfo).port;
+        server.close(() => resolve(p));
+      });
+    });
+    const running = await startFunction(assembly, 'JavaRic', {
+      engine: 'podman', rie: RIE, build: false, debug: { fn: 'RicSizes/JavaRic', language: 'java', hostPort: port },
+    });
+    try {
+      const first = await running.invoke(event); // the JVM starts, with the agent
+      expect(first.statusCode).toBe(200);
+      const reply = await new Promise<Buffer>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1');
+        let received = Buffer.alloc(0);
+        socket.on('error', reject);
+        socket.on('connect', () => socket.write('JDWP-Handshake'));
+        socket.on('data', chunk => {
+          received = Buffer.concat([received, chunk]);
+          if (received.length === 14) {
+            expect(received.toString()).toBe('JDWP-Handshake');
+            // Command packet: length 11, id 1, flags 0, command set 1 (VirtualMachine), command 1 (Version).
+            socket.write(Buffer.from([0, 0, 0, 11, 0, 0, 0, 1, 0, 1, 1]));
+          } else if (received.length > 14 + 11) {
+            const packet = received.subarray(14);
+            if (packet.length >= packet.readUInt32BE(0)) {
+              socket.destroy();
+              resolve(packet);
+            }
+          }
+        });
+      });
+      expect(reply.readUInt32BE(4)).toBe(1); // the reply to our packet
+      expect(reply[8]).toBe(0x80); // the reply flag
+      expect(reply.readUInt16BE(9)).toBe(0); // no error
+      const description = reply.subarray(15, 15 + reply.readUInt32BE(11)).toString();
+      console.log(`JavaRic under JDWP: ${description.split('\n')[0]}`);
+      expect(description).toMatch(/Java|OpenJDK/i);
+      const second = await running.invoke(event);
+      expect(JSON.parse(second.body)).toEqual({ greeting: 'Hello, e2e!', runtime: expect.stringMatching(/^java \d+/) });
+    } finally {
+      await running.stop();
+    }
   });
 
   test('Go: aws-lambda-go runs the compiled handler', async () => {
