@@ -123,7 +123,7 @@ export function shape(value: unknown, key = ''): unknown {
 }
 
 /** A synthesized app with an HTTP API (2.0 and 1.0 routes), a REST API (resources, greedy proxy) and a function URL in front of one image function. */
-export function synthesizedApiApp(functionTimeoutSeconds = 10): string {
+export function synthesizedApiApp(functionTimeoutSeconds = 10, extend?: (httpApi: apigwv2.HttpApi, fn: LambdaContainerFunction) => void): string {
   const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
   const fn = new LambdaContainerFunction(stack, 'Orders', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'], timeout: Duration.seconds(functionTimeoutSeconds) });
   const httpApi = new apigwv2.HttpApi(stack, 'Http');
@@ -134,5 +134,6 @@ export function synthesizedApiApp(functionTimeoutSeconds = 10): string {
   rest.root.addResource('orders').addResource('{id}').addMethod('GET', new apigw.LambdaIntegration(fn));
   rest.root.addProxy({ defaultIntegration: new apigw.LambdaIntegration(fn) });
   fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+  extend?.(httpApi, fn);
   return app.synth().directory;
 }

@@ -5,7 +5,9 @@
  * own answers (404, 413, 502 for a malformed answer or a function error, 504 at the timeout).
  */
 import * as crypto from 'crypto';
+import * as fs from 'fs';
 import * as http from 'http';
+import * as path from 'path';
 import { requestEvent } from './payloads';
 import { gatewayError, HttpResponse, httpResponse } from './responses';
 import { Api, matchRoute, readApis } from './routes';
@@ -13,6 +15,20 @@ import { LIMITS } from '../../private/limits';
 import { findFunction } from '../local/assembly';
 import { FunctionPools, FunctionPoolsOptions } from '../local/function-pool';
 import { BodyTooLargeError, close, listen, readBody } from '../local/http';
+
+/** When the assembly was last written: its manifest's modification time and size (a synth rewrites it). */
+function assemblyStamp(assemblyDir: string): string {
+  try {
+    const stat = fs.statSync(path.join(assemblyDir, 'manifest.json'));
+    return `${stat.mtimeMs} ${stat.size}`;
+  } catch {
+    return 'none';
+  }
+}
+
+function sameApi(a: Api, b: Api): boolean {
+  return a.kind === b.kind && a.stack === b.stack && a.logicalId === b.logicalId;
+}
 
 /** API Gateway's payload limit (requests over it never reach the function). */
 export const API_PAYLOAD_MAX_BYTES = 10 * 1024 * 1024;
@@ -31,6 +47,8 @@ export interface ServedApi {
 export class LocalApiServer {
   private readonly pools: FunctionPools;
   private readonly servers: http.Server[] = [];
+  /** The APIs as last read, and the assembly's manifest stamp they were read at. */
+  private read?: { stamp: string; apis: Api[] };
 
   constructor(private readonly assemblyDir: string, private readonly options: LocalApiOptions = {}) {
     this.pools = new FunctionPools(assemblyDir, options);
@@ -41,7 +59,9 @@ export class LocalApiServer {
    * one port cannot be had, the servers already listening are closed and the error says which port.
    */
   public async start(): Promise<ServedApi[]> {
-    const apis = readApis(this.assemblyDir).filter(api => api.routes.length > 0);
+    const stamp = assemblyStamp(this.assemblyDir);
+    this.read = { stamp, apis: readApis(this.assemblyDir) };
+    const apis = this.read.apis.filter(api => api.routes.length > 0);
     const served: ServedApi[] = [];
     try {
       for (const [i, api] of apis.entries()) {
@@ -101,8 +121,39 @@ export class LocalApiServer {
     return this.pools.containers();
   }
 
-  private async handle(api: Api, req: http.IncomingMessage): Promise<HttpResponse> {
+  /**
+   * The API as the assembly has it now: after a synth (`--watch`, `--reload`, or your own
+   * `cdk synth`) its routes are read again, so a route added, changed or removed is served as the
+   * new templates say; undefined when the API is gone. (A new API needs a port: restart.)
+   */
+  private currentApi(api: Api): Api | undefined {
+    const stamp = assemblyStamp(this.assemblyDir);
+    if (this.read?.stamp !== stamp) {
+      let apis: Api[];
+      try {
+        apis = readApis(this.assemblyDir);
+      } catch (e) {
+        // An assembly being written (a synth of your own meanwhile): the routes as last read.
+        this.options.log?.(`start-api: the assembly cannot be read (${(e as Error).message}): the routes as last read`);
+        return this.read?.apis.find(a => sameApi(a, api)) ?? api;
+      }
+      const before = this.read ? this.read.apis : undefined;
+      this.read = { stamp, apis };
+      for (const now of apis) {
+        const was = (before ?? []).find(a => sameApi(a, now));
+        if (before && was && JSON.stringify(was.routes) !== JSON.stringify(now.routes)) {
+          this.options.log?.(`${now.logicalId}: its routes changed in the assembly: ${now.routes.length} route(s) now`);
+        }
+      }
+    }
+    return this.read.apis.find(a => sameApi(a, api));
+  }
+
+  private async handle(served: Api, req: http.IncomingMessage): Promise<HttpResponse> {
     const body = await readBody(req, API_PAYLOAD_MAX_BYTES);
+    await this.options.settled?.();
+    const api = this.currentApi(served);
+    if (!api) return gatewayError(served, 404);
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     let match: ReturnType<typeof matchRoute>;
@@ -121,7 +172,6 @@ export class LocalApiServer {
     const event = Buffer.from(JSON.stringify(requestEvent(api, match.route, match.pathParameters, request, new Date(), region)));
     // Lambda's 6 MB counts the event as sent: a binary body after base64.
     if (event.length > LIMITS.payloadSyncMaxBytes) return gatewayError(api, 413);
-    await this.options.settled?.();
     const fn = findFunction(this.assemblyDir, match.route.functionPath);
     let timer: NodeJS.Timeout | undefined;
     // A debugged function may sit at a breakpoint: the integration's timeout is lifted (said at start).

@@ -1,4 +1,8 @@
+import * as fs from 'fs';
 import * as http from 'http';
+import * as path from 'path';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LocalApiServer, ServedApi, withForwardingHeaders } from '../../../src/cli/apigw/server';
 import { ImageFunction } from '../../../src/cli/local/assembly';
 import { InvokeOptions, RunningFunction } from '../../../src/cli/local/container';
@@ -133,4 +137,31 @@ test('the headers API Gateway adds: X-Forwarded-For/-Port/-Proto and an X-Amzn-T
   expect(headers[4][0]).toBe('X-Amzn-Trace-Id');
   expect(headers[4][1]).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
   expect(withForwardingHeaders([['X-Amzn-Trace-Id', 'Root=1-a-b']], '::1', 1).filter(([k]) => k === 'X-Amzn-Trace-Id')).toEqual([['X-Amzn-Trace-Id', 'Root=1-a-b']]);
+});
+
+test('routes are read again when the assembly changes: a route added by a synth is served, one removed is 404, without a restart', async () => {
+  const dir = synthesizedApiApp();
+  const f = fakes(e => ({ statusCode: 200, body: e.routeKey }));
+  const lines: string[] = [];
+  const server = new LocalApiServer(dir, { port: 0, starter: f.starter, log: l => lines.push(l) });
+  const [http1] = (await server.start()).filter(s => s.api.kind === 'http-api');
+  try {
+    expect((await fetch(`${http1.url}/orders/7/items`)).status).toBe(404);
+    // The same app with one more route, synthesized over the same assembly (as --watch or `cdk synth` does).
+    const next = synthesizedApiApp(10, (httpApi, fn) => httpApi.addRoutes({
+      path: '/orders/{id}/items', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Items', fn),
+    }));
+    await new Promise(r => setTimeout(r, 20)); // another modification time
+    fs.cpSync(next, dir, { recursive: true, force: true });
+    const res = await fetch(`${http1.url}/orders/7/items`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('GET /orders/{id}/items');
+    expect(lines).toContainEqual(expect.stringMatching(/: its routes changed in the assembly: 4 route\(s\) now$/));
+    // And back: the route is gone again.
+    fs.cpSync(synthesizedApiApp(), dir, { recursive: true, force: true });
+    fs.utimesSync(path.join(dir, 'manifest.json'), new Date(), new Date(Date.now() + 1000));
+    expect((await fetch(`${http1.url}/orders/7/items`)).status).toBe(404);
+  } finally {
+    await server.stop();
+  }
 });
