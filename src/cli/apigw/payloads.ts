@@ -50,6 +50,8 @@ export interface ApiContext {
   readonly time: Date;
   /** The route's or resource's {name} parts; null when it has none. */
   readonly pathParameters: Readonly<Record<string, string>> | null;
+  /** The stage's variables; none: left out (2.0) or null (1.0), as API Gateway sends a stage without them. */
+  readonly stageVariables?: Readonly<Record<string, string>>;
 }
 
 /** An HTTP API's request (payload format 2.0). */
@@ -164,6 +166,7 @@ function payloadV2(req: ApiRequest, c: HttpApiContext & { readonly domainName: s
       timeEpoch: c.time.getTime(),
     },
     ...(c.pathParameters ? { pathParameters: c.pathParameters } : {}),
+    ...(c.stageVariables && Object.keys(c.stageVariables).length > 0 ? { stageVariables: { ...c.stageVariables } } : {}),
     ...(req.body !== undefined ? { body: req.body } : {}),
     isBase64Encoded: req.isBase64Encoded,
   };
@@ -209,7 +212,7 @@ export function restApiEvent(req: ApiRequest, c: RestApiContext): RestApiEvent {
     queryStringParameters: hasQuery ? lastValues(req.query) : null,
     multiValueQueryStringParameters: hasQuery ? allValues(req.query) : null,
     pathParameters: c.pathParameters,
-    stageVariables: null,
+    stageVariables: c.stageVariables && Object.keys(c.stageVariables).length > 0 ? { ...c.stageVariables } : null,
     requestContext: {
       accountId: c.accountId,
       resourceId: c.resourceId,
@@ -307,6 +310,7 @@ export function requestEvent(
     stage: api.stage,
     time: now,
     pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+    stageVariables: api.stageVariables,
   };
   if (route.payloadFormat === '2.0') {
     const routeKey = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;

@@ -35,6 +35,18 @@ export interface Api {
   readonly routes: readonly ApiRoute[];
   /** Routes or methods that are not served locally, with why. */
   readonly skipped: readonly string[];
+  /** The stage's variables (`StageVariables`, REST `Variables`); values only known after deployment are left out (listed in `skipped`). */
+  readonly stageVariables: Readonly<Record<string, string>>;
+}
+
+/** A stage's variables with literal values; the others (a Ref, a GetAtt…) are said in `skipped`. */
+function literalVariables(variables: Json, skipped: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
+    else skipped.push(`stage variable ${name}: ${JSON.stringify(value)} is known only after deployment: not set`);
+  }
+  return out;
 }
 
 type Json = any;
@@ -90,8 +102,9 @@ function httpApis(stack: string, resources: Record<string, Json>, functionOf: (v
       const [method, routePath] = routeKey === '$default' ? ['ANY', '$default'] : routeKey.split(' ');
       routes.push({ method, path: routePath, functionPath: fn, payloadFormat: integration.PayloadFormatVersion === '1.0' ? '1.0' : '2.0' });
     }
-    const stage = byType(resources, 'AWS::ApiGatewayV2::Stage').find(([, s]) => refTo(s.Properties?.ApiId) === apiId)?.[1].Properties.StageName ?? '$default';
-    return { kind: 'http-api', stack, logicalId: apiId, stage, timeoutSeconds: 30, binaryMediaTypes: [], routes, skipped };
+    const stageProps = byType(resources, 'AWS::ApiGatewayV2::Stage').find(([, s]) => refTo(s.Properties?.ApiId) === apiId)?.[1].Properties;
+    const stageVariables = literalVariables(stageProps?.StageVariables, skipped);
+    return { kind: 'http-api', stack, logicalId: apiId, stage: stageProps?.StageName ?? '$default', timeoutSeconds: 30, binaryMediaTypes: [], routes, skipped, stageVariables };
   });
 }
 
@@ -124,8 +137,10 @@ function restApis(stack: string, resources: Record<string, Json>, functionOf: (v
       }
       routes.push({ method: p.HttpMethod, path: resourcePath, functionPath: fn, payloadFormat: '1.0' });
     }
-    const stage = byType(resources, 'AWS::ApiGateway::Stage').find(([, s]) => refTo(s.Properties?.RestApiId) === apiId)?.[1].Properties.StageName ?? 'prod';
-    return { kind: 'rest-api', stack, logicalId: apiId, stage, timeoutSeconds: 29, binaryMediaTypes: api.Properties?.BinaryMediaTypes ?? [], routes, skipped };
+    const stageProps = byType(resources, 'AWS::ApiGateway::Stage').find(([, s]) => refTo(s.Properties?.RestApiId) === apiId)?.[1].Properties;
+    const stageVariables = literalVariables(stageProps?.Variables, skipped);
+    const binaryMediaTypes = api.Properties?.BinaryMediaTypes ?? [];
+    return { kind: 'rest-api', stack, logicalId: apiId, stage: stageProps?.StageName ?? 'prod', timeoutSeconds: 29, binaryMediaTypes, routes, skipped, stageVariables };
   });
 }
 
@@ -144,6 +159,7 @@ function functionUrls(
       binaryMediaTypes: [],
       routes: [{ method: 'ANY', path: '$default', functionPath: fn, payloadFormat: '2.0' as const }],
       skipped: [],
+      stageVariables: {},
     }];
   });
 }

@@ -1,13 +1,16 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
+import { Fn } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { BaseImage, LambdaContainerFunction } from '../../../src';
 import { LocalApiServer, ServedApi, withForwardingHeaders } from '../../../src/cli/apigw/server';
 import { ImageFunction } from '../../../src/cli/local/assembly';
 import { InvokeOptions, RunningFunction } from '../../../src/cli/local/container';
 import { close, listen } from '../../../src/cli/local/http';
-import { synthesizedApiApp } from '../../util';
+import { newStack, synthesizedApiApp, tempTree } from '../../util';
 
 /** Containers whose handler answers `answer(event)` after `delayMs`; the events they got are kept. */
 function fakes(answer: (event: any) => unknown, delayMs = 0) {
@@ -161,6 +164,26 @@ test('routes are read again when the assembly changes: a route added by a synth 
     fs.cpSync(synthesizedApiApp(), dir, { recursive: true, force: true });
     fs.utimesSync(path.join(dir, 'manifest.json'), new Date(), new Date(Date.now() + 1000));
     expect((await fetch(`${http1.url}/orders/7/items`)).status).toBe(404);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('stage variables reach the function as API Gateway sends them: HTTP API 2.0 and REST 1.0; one known only after deployment is left out and said', async () => {
+  const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
+  const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'] });
+  const httpApi = new apigwv2.HttpApi(stack, 'Http');
+  httpApi.addRoutes({ path: '/v', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('V', fn) });
+  (httpApi.defaultStage!.node.defaultChild as apigwv2.CfnStage).stageVariables = { color: 'blue' };
+  const rest = new apigw.RestApi(stack, 'Rest', { deployOptions: { stageName: 'dev', variables: { color: 'red', table: Fn.ref('AWS::StackName') } } });
+  rest.root.addResource('v').addMethod('GET', new apigw.LambdaIntegration(fn));
+  const f = fakes(e => ({ statusCode: 200, body: JSON.stringify({ stageVariables: e.stageVariables, stage: e.requestContext.stage }) }));
+  const server = new LocalApiServer(app.synth().directory, { port: 0, starter: f.starter });
+  const served = Object.fromEntries((await server.start()).map(s => [s.api.kind, s]));
+  try {
+    expect(await (await fetch(`${served['http-api'].url}/v`)).json()).toEqual({ stageVariables: { color: 'blue' }, stage: '$default' });
+    expect(await (await fetch(`${served['rest-api'].url}/v`)).json()).toEqual({ stageVariables: { color: 'red' }, stage: 'dev' });
+    expect(served['rest-api'].api.skipped).toEqual([expect.stringMatching(/^stage variable table: \{"Ref":"AWS::StackName"\} is known only after deployment: not set$/)]);
   } finally {
     await server.stop();
   }
