@@ -154,15 +154,21 @@ export function readImageFunctions(assemblyDir: string): ImageFunction[] {
 }
 
 /**
+ * Whether `name` names `fn`: its construct path, the path's last part(s), or its logical ID. Without
+ * path metadata (apps synthesized outside the CDK CLI) the path is Stack/LogicalId: the logical ID
+ * without its 8-hex suffix matches too.
+ */
+export function functionNamed(fn: ImageFunction, name: string): boolean {
+  return fn.path === name || fn.logicalId === name || fn.path.endsWith(`/${name}`) || fn.logicalId.replace(/[0-9A-F]{8}$/, '') === name;
+}
+
+/**
  * One function by construct path (`Stack/Fn`), path suffix (`Fn`) or logical ID; errors list
  * the image functions there are.
  */
 export function findFunction(assemblyDir: string, name: string): ImageFunction {
   const functions = readImageFunctions(assemblyDir);
-  // Without path metadata (apps synthesized outside the CDK CLI) the path is Stack/LogicalId: match
-  // the logical ID without its 8-hex suffix too.
-  const matches = functions.filter(f => f.path === name || f.logicalId === name || f.path.endsWith(`/${name}`)
-    || f.logicalId.replace(/[0-9A-F]{8}$/, '') === name);
+  const matches = functions.filter(f => functionNamed(f, name));
   if (matches.length === 1) {
     return matches[0];
   }

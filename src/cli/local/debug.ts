@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
-import { ImageFunction } from './assembly';
+import { functionNamed, ImageFunction } from './assembly';
 import { engineSpawn } from './engine';
 import { MountPlan, ReloadPlan, RuntimeLanguage } from './reload-plan';
 import { UsageError } from '../errors';
@@ -79,15 +79,14 @@ export function debugTargets(
   only: readonly string[] = [],
   wait = false,
 ): DebugTarget[] {
-  const named = (fn: ImageFunction, name: string) => fn.path === name || fn.logicalId === name || fn.path.endsWith(`/${name}`);
   for (const name of only) {
-    if (!functions.some(fn => named(fn, name))) {
+    if (!functions.some(fn => functionNamed(fn, name))) {
       throw new UsageError(`--debug-function ${name}: no container-image function of that name. Functions: ${functions.map(f => f.path).join(', ') || '(none)'}`);
     }
   }
   const targets: DebugTarget[] = [];
   for (const fn of functions) {
-    if (only.length > 0 && !only.some(name => named(fn, name))) continue;
+    if (only.length > 0 && !only.some(name => functionNamed(fn, name))) continue;
     const plan = plans.get(fn.path);
     const language = plan?.language;
     if (language !== 'nodejs' && language !== 'python' && language !== 'java') {
