@@ -13,9 +13,9 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { ARCH, env, OUT } from './images';
+import { freePort } from '../e2e/helpers';
 
 const ROOT = path.join(OUT, 'reload');
 const EDITS = Number(process.env.BENCH_RELOAD_EDITS ?? 20);
@@ -34,14 +34,6 @@ def handler(event, context):
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const s = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 
-async function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Sends GETs back to back until one answers 200 with `body`; resolves to when that happened. */
 async function firstAnswer(url: string, body: string, timeoutMs = 300_000): Promise<number> {

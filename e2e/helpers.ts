@@ -1,6 +1,7 @@
 /** Helpers of the end-to-end suite: the engine environment, assembly synthesis, registry checks. */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
@@ -96,4 +97,14 @@ export function evaluateExpression(expr: any, account: string, region: string): 
     throw new Error(`cannot evaluate ${JSON.stringify(e)}`);
   };
   return evaluate(expr);
+}
+
+/** A port of 127.0.0.1 free now (for a tool that takes a fixed port: --debug-port, --port). */
+export function freePort(): Promise<number> {
+  return new Promise(resolve => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { engineEnv, HOST_ARCH, REPO } from './helpers';
+import { engineEnv, freePort, HOST_ARCH, REPO } from './helpers';
 import { readImageFunctions } from '../src/cli/local/assembly';
 import { buildFunction, localTag } from '../src/cli/local/image-build';
 
@@ -120,14 +120,6 @@ const get = async (url: string) => {
 };
 const builds = (stderr: string) => (stderr.match(/^cdk-lambda-container: building /gm) ?? []).length;
 
-async function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('--reload: an app.py edit is answered with no build, by a fresh runtime; a requirements.txt edit rebuilds and the new dependency imports', async () => {
   const { cli: c, url } = await startApi(['--reload', '--synth-command', SYNTH]);

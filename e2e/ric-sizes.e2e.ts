@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { E2E_DIR, engine, engineEnv, HOST_ARCH, REPO, synth } from './helpers';
+import { E2E_DIR, engine, engineEnv, freePort, HOST_ARCH, REPO, synth } from './helpers';
 import { BaseImage, LambdaContainerFunction, RuntimeInterfaceClient } from '../src';
 import { invokeFunction, startFunction } from '../src/cli/local/container';
 import { buildFunction } from '../src/cli/local/image-build';
@@ -82,12 +82,7 @@ describe('each RIC answers under the Runtime Interface Emulator', () => {
   });
 
   test('Java under --debug-port: JDWP answers on the host port (handshake, then VirtualMachine.Version), and the function still answers', async () => {
-    const port = await new Promise<number>(resolve => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const p = (server.address() as net.AddressInfo).port;
-        server.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const running = await startFunction(assembly, 'JavaRic', {
       engine: 'podman', rie: RIE, build: false, debug: { fn: 'RicSizes/JavaRic', language: 'java', hostPort: port },
     });
