@@ -120,6 +120,8 @@ function buildProgram(io: CliIo, exit: (code: number) => void): Command {
   endpointCommand('start-api',
     'serve the app\'s API Gateway HTTP APIs, REST APIs and function URLs on 127.0.0.1 (one port each, from --port) in front of the functions\' containers',
     3000, 'the port of the first API on 127.0.0.1; the next ones take the following ports')
+    .option('--jwks <file-or-url>', 'the keys JWT and Cognito authorizers check signatures with: a JWKS file or URL (repeat for several; default: each issuer\'s, from its OpenID discovery document)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .action(async (o: LocalEndpointCommandOptions) => exit(await startApiCommand(io, o)));
 
   program.command('layers')

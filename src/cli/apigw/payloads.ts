@@ -247,7 +247,8 @@ export function restApiEvent(req: ApiRequest, c: RestApiContext): RestApiEvent {
   };
 }
 
-const ACCOUNT = '123456789012';
+/** The account start-api's events name. */
+export const ACCOUNT = '123456789012';
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -281,6 +282,11 @@ function resourceId(api: Api, resource: string): string {
     .map(b => LOWER_ALNUM[b % LOWER_ALNUM.length]).join('');
 }
 
+/** The id an API has in start-api's events and ARNs: its logical ID in lower case (10 characters, as API Gateway's ids are; a function URL's whole). */
+export function localApiId(api: Pick<Api, 'kind' | 'logicalId'>): string {
+  return api.kind === 'function-url' ? api.logicalId.toLowerCase() : api.logicalId.toLowerCase().slice(0, 10);
+}
+
 /**
  * The event a request becomes for `route` of `api` (start-api): the builders above with random ids,
  * the time `now`, the account 123456789012 and `region`.
@@ -301,7 +307,7 @@ export function requestEvent(
     isBase64Encoded: binary,
     sourceIp: req.sourceIp ?? '127.0.0.1',
   };
-  const apiId = api.kind === 'function-url' ? api.logicalId.toLowerCase() : api.logicalId.toLowerCase().slice(0, 10);
+  const apiId = localApiId(api);
   if (api.kind === 'function-url') return functionUrlEvent(request, { urlId: apiId, region, requestId: crypto.randomUUID(), time: now });
   const context = {
     accountId: ACCOUNT,

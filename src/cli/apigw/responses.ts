@@ -21,10 +21,17 @@ export function gatewayError(api: Pick<Api, 'kind'>, status: 400 | 404 | 413 | 5
     502: api.kind === 'rest-api' ? 'Internal server error' : 'Internal Server Error',
     504: 'Endpoint request timed out',
   };
+  return gatewayAnswer(status, messages[status], status === 502 ? 'InternalServerErrorException' : status === 400 ? 'BadRequestException' : 'GatewayError');
+}
+
+/** An answer of the gateway's own: `{"message": …}` as JSON, its x-amzn-errortype, and any further headers. */
+export function gatewayAnswer(
+  status: number, message: string | null, errorType: string, headers: ReadonlyArray<readonly [string, string]> = [],
+): HttpResponse {
   return {
     statusCode: status,
-    headers: [['content-type', 'application/json'], ['x-amzn-errortype', status === 502 ? 'InternalServerErrorException' : status === 400 ? 'BadRequestException' : 'GatewayError']],
-    body: Buffer.from(JSON.stringify({ message: messages[status] })),
+    headers: [['content-type', 'application/json'], ['x-amzn-errortype', errorType], ...headers],
+    body: Buffer.from(JSON.stringify({ message })),
   };
 }
 

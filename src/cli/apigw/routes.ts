@@ -7,6 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import { AuthorizerReader, findGetAttArn, refTo, RouteAuthorization } from './authorizers';
+import { CorsConfiguration, readCorsConfiguration } from './cors';
 import { readImageFunctions } from '../local/assembly';
 
 export type PayloadFormat = '1.0' | '2.0';
@@ -17,9 +19,21 @@ export interface ApiRoute {
   readonly method: string;
   /** `/orders/{id}`, `/files/{proxy+}`, or `$default` (every request no other route takes). */
   readonly path: string;
-  /** The function's construct path in the assembly. */
-  readonly functionPath: string;
+  /** The function's construct path in the assembly; none for a MOCK integration (`mock`). */
+  readonly functionPath?: string;
   readonly payloadFormat: PayloadFormat;
+  /** Who may call it: checked before the function is. */
+  readonly authorization: RouteAuthorization;
+  /** A REST API's MOCK integration (CDK's CORS preflight methods): the answer its integration response gives. */
+  readonly mock?: MockResponse;
+}
+
+/** What a MOCK integration answers: its default integration response, with the headers its parameters set to literals. */
+export interface MockResponse {
+  readonly statusCode: number;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** Origins CDK's response template puts in Access-Control-Allow-Origin when the request comes from one (CORS with several origins). */
+  readonly echoOrigins: readonly string[];
 }
 
 /** An API (or a function URL) and its routes. */
@@ -37,6 +51,8 @@ export interface Api {
   readonly skipped: readonly string[];
   /** The stage's variables (`StageVariables`, REST `Variables`); values only known after deployment are left out (listed in `skipped`). */
   readonly stageVariables: Readonly<Record<string, string>>;
+  /** An HTTP API's CorsConfiguration: the gateway answers preflights and adds the headers itself. */
+  readonly cors?: CorsConfiguration;
 }
 
 /** A stage's variables with literal values; the others (a Ref, a GetAtt…) are said in `skipped`. */
@@ -75,19 +91,13 @@ function byType(resources: Record<string, Json>, type: string): Array<[string, J
   return Object.entries(resources).filter(([, r]) => r.Type === type);
 }
 
-const refTo = (value: Json): string | undefined => (value && typeof value === 'object' && typeof value.Ref === 'string' ? value.Ref : undefined);
-
-/** The logical ID X of the first `{"Fn::GetAtt": [X, "Arn"]}` in a value. */
-function findGetAttArn(value: unknown): string | undefined {
-  const match = /\{"Fn::GetAtt":\["([^"]+)","Arn"\]\}/.exec(JSON.stringify(value ?? null));
-  return match?.[1];
-}
 
 function httpApis(stack: string, resources: Record<string, Json>, functionOf: (v: unknown) => string | undefined): Api[] {
   const integrations = new Map(byType(resources, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, r.Properties]));
-  return byType(resources, 'AWS::ApiGatewayV2::Api').filter(([, r]) => r.Properties?.ProtocolType === 'HTTP').map(([apiId]) => {
+  return byType(resources, 'AWS::ApiGatewayV2::Api').filter(([, r]) => r.Properties?.ProtocolType === 'HTTP').map(([apiId, api]) => {
     const routes: ApiRoute[] = [];
     const skipped: string[] = [];
+    const authorizers = new AuthorizerReader(resources, functionOf, skipped);
     for (const [, route] of byType(resources, 'AWS::ApiGatewayV2::Route')) {
       const p = route.Properties ?? {};
       if (refTo(p.ApiId) !== apiId) continue;
@@ -99,12 +109,15 @@ function httpApis(stack: string, resources: Record<string, Json>, functionOf: (v
         skipped.push(`${routeKey}: ${integration ? `its ${integration.IntegrationType} integration is not a container-image function of this stack` : 'no integration'}`);
         continue;
       }
+      const authorization = authorizers.authorization(p, routeKey);
+      if (!authorization) continue;
       const [method, routePath] = routeKey === '$default' ? ['ANY', '$default'] : routeKey.split(' ');
-      routes.push({ method, path: routePath, functionPath: fn, payloadFormat: integration.PayloadFormatVersion === '1.0' ? '1.0' : '2.0' });
+      routes.push({ method, path: routePath, functionPath: fn, payloadFormat: integration.PayloadFormatVersion === '1.0' ? '1.0' : '2.0', authorization });
     }
     const stageProps = byType(resources, 'AWS::ApiGatewayV2::Stage').find(([, s]) => refTo(s.Properties?.ApiId) === apiId)?.[1].Properties;
     const stageVariables = literalVariables(stageProps?.StageVariables, skipped);
-    return { kind: 'http-api', stack, logicalId: apiId, stage: stageProps?.StageName ?? '$default', timeoutSeconds: 30, binaryMediaTypes: [], routes, skipped, stageVariables };
+    const cors = readCorsConfiguration(api.Properties?.CorsConfiguration, skipped);
+    return { kind: 'http-api', stack, logicalId: apiId, stage: stageProps?.StageName ?? '$default', timeoutSeconds: 30, binaryMediaTypes: [], routes, skipped, stageVariables, cors };
   });
 }
 
@@ -125,17 +138,21 @@ function restApis(stack: string, resources: Record<string, Json>, functionOf: (v
     };
     const routes: ApiRoute[] = [];
     const skipped: string[] = [];
+    const authorizers = new AuthorizerReader(resources, functionOf, skipped);
     for (const [, method] of byType(resources, 'AWS::ApiGateway::Method')) {
       const p = method.Properties ?? {};
       if (refTo(p.RestApiId) !== apiId) continue;
       const resourcePath = pathOf(p.ResourceId) ?? '?';
+      const label = `${p.HttpMethod} ${resourcePath}`;
+      const mock = p.Integration?.Type === 'MOCK' ? mockResponse(p.Integration, skipped, label) : undefined;
       const fn = p.Integration?.Type === 'AWS_PROXY' ? functionOf(p.Integration.Uri) : undefined;
-      if (!fn) {
-        const type = p.Integration?.Type ?? 'missing';
-        if (p.HttpMethod !== 'OPTIONS') skipped.push(`${p.HttpMethod} ${resourcePath}: its ${type} integration is not a container-image function of this stack`);
+      if (!fn && !mock) {
+        skipped.push(`${label}: its ${p.Integration?.Type ?? 'missing'} integration is not a container-image function of this stack`);
         continue;
       }
-      routes.push({ method: p.HttpMethod, path: resourcePath, functionPath: fn, payloadFormat: '1.0' });
+      const authorization = authorizers.authorization(p, label);
+      if (!authorization) continue;
+      routes.push({ method: p.HttpMethod, path: resourcePath, ...(fn ? { functionPath: fn } : { mock }), payloadFormat: '1.0', authorization });
     }
     const stageProps = byType(resources, 'AWS::ApiGateway::Stage').find(([, s]) => refTo(s.Properties?.RestApiId) === apiId)?.[1].Properties;
     const stageVariables = literalVariables(stageProps?.Variables, skipped);
@@ -157,11 +174,34 @@ function functionUrls(
       stage: '$default',
       timeoutSeconds: timeoutOf(fn),
       binaryMediaTypes: [],
-      routes: [{ method: 'ANY', path: '$default', functionPath: fn, payloadFormat: '2.0' as const }],
+      routes: [{ method: 'ANY', path: '$default', functionPath: fn, payloadFormat: '2.0' as const, authorization: { type: 'NONE' as const } }],
       skipped: [],
       stageVariables: {},
     }];
   });
+}
+
+/**
+ * What a MOCK integration answers, as API Gateway renders its default integration response (the one
+ * without a SelectionPattern): its status and the headers its ResponseParameters set to literals
+ * (`'value'`). CDK's CORS preflight for several origins adds a response template that echoes an
+ * allowed Origin: read as `echoOrigins`. Other templates are not rendered (said).
+ */
+function mockResponse(integration: Json, skipped: string[], label: string): MockResponse | undefined {
+  const response = (integration.IntegrationResponses ?? []).find((r: Json) => !r.SelectionPattern);
+  if (!response) return undefined; // said by the caller: not served
+  const headers: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(response.ResponseParameters ?? {})) {
+    const name = /^method\.response\.header\.(.+)$/.exec(key)?.[1];
+    const literal = typeof value === 'string' ? /^'(.*)'$/.exec(value)?.[1] : undefined;
+    if (name && literal !== undefined) headers.push([name, literal]);
+    else skipped.push(`${label}: MOCK response parameter ${key} = ${JSON.stringify(value)} is not a literal: not set`);
+  }
+  const template = Object.values(response.ResponseTemplates ?? {}).join('\n');
+  const echoOrigins = /responseOverride\.header\.Access-Control-Allow-Origin\s*=\s*\$origin/.test(template)
+    ? [...template.matchAll(/\$origin == "([^"]*)"/g)].map(m => m[1]) : [];
+  if (template.trim() && echoOrigins.length === 0) skipped.push(`${label}: its MOCK response template is not rendered (the body is empty)`);
+  return { statusCode: Number(response.StatusCode ?? 200), headers, echoOrigins };
 }
 
 /** A route that takes a request, and the path parameters it gives. */

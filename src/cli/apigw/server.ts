@@ -8,9 +8,12 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
-import { requestEvent } from './payloads';
+import { Authorizers, Granted } from './authorize';
+import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
+import { KeySets } from './jwt';
+import { ACCOUNT, localApiId, requestEvent } from './payloads';
 import { gatewayError, HttpResponse, httpResponse } from './responses';
-import { Api, matchRoute, readApis } from './routes';
+import { Api, ApiRoute, MockResponse, PayloadFormat, matchRoute, readApis } from './routes';
 import { LIMITS } from '../../private/limits';
 import { findFunction } from '../local/assembly';
 import { FunctionPools, FunctionPoolsOptions } from '../local/function-pool';
@@ -36,6 +39,11 @@ export const API_PAYLOAD_MAX_BYTES = 10 * 1024 * 1024;
 export interface LocalApiOptions extends FunctionPoolsOptions {
   /** Port of the first API on 127.0.0.1; the next ones get the following ports. 0: free ports. @default 3000 */
   readonly port?: number;
+  /**
+   * JWKS documents (files or http(s) URLs) the JWT and Cognito authorizers check signatures with.
+   * @default - each issuer's keys, from its OIDC discovery document (as API Gateway gets them)
+   */
+  readonly jwks?: readonly string[];
 }
 
 /** An API being served. */
@@ -50,8 +58,16 @@ export class LocalApiServer {
   /** The APIs as last read, and the assembly's manifest stamp they were read at. */
   private read?: { stamp: string; apis: Api[] };
 
+  private readonly authorizers: Authorizers;
+
   constructor(private readonly assemblyDir: string, private readonly options: LocalApiOptions = {}) {
     this.pools = new FunctionPools(assemblyDir, options);
+    this.authorizers = new Authorizers({
+      // Authorizer functions run in the same pool as the integrations.
+      invoke: (functionPath, event) => this.pools.invoke(findFunction(this.assemblyDir, functionPath), event, 'RequestResponse'),
+      keys: new KeySets(options.jwks),
+      log: options.log,
+    });
   }
 
   /**
@@ -156,6 +172,18 @@ export class LocalApiServer {
     if (!api) return gatewayError(served, 404);
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
+    const sent: Array<[string, string]> = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) sent.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+    // An HTTP API with CORS answers a preflight itself, whatever its routes and authorizers.
+    if (api.cors && isPreflight(method, sent)) return { ...preflightResponse(api.cors, sent), body: Buffer.alloc(0) };
+    const response = await this.answer(api, method, url, sent, body, req);
+    return api.cors ? { ...response, headers: withCorsHeaders(api.cors, sent, response.headers) } : response;
+  }
+
+  /** The route's answer: API Gateway's own when it refuses the request, else the mock's or the function's. */
+  private async answer(
+    api: Api, method: string, url: string, sent: Array<[string, string]>, body: Buffer, req: http.IncomingMessage,
+  ): Promise<HttpResponse> {
     let match: ReturnType<typeof matchRoute>;
     try {
       match = matchRoute(api.routes, method, url.split('?')[0]);
@@ -164,15 +192,41 @@ export class LocalApiServer {
       throw e;
     }
     if (!match) return gatewayError(api, 404);
-    const sent: Array<[string, string]> = [];
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) sent.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
+    const route = match.route;
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
     const request = { method, url, headers: withForwardingHeaders(sent, sourceIp, req.socket.localPort ?? 0), body, sourceIp };
-    const region = this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    const event = Buffer.from(JSON.stringify(requestEvent(api, match.route, match.pathParameters, request, new Date(), region)));
+    const region = this.options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+    const now = new Date();
+    // The request's event in a payload format: the integration's, and the base of a REQUEST authorizer's (made once each).
+    const events = new Map<PayloadFormat, any>();
+    const eventOf = (format: PayloadFormat) => {
+      if (!events.has(format)) events.set(format, requestEvent(api, { ...route, payloadFormat: format }, match.pathParameters, request, now, region));
+      return events.get(format);
+    };
+    const [requestPath, rawQuery = ''] = url.split('?');
+    const decision = await this.authorizers.authorize({
+      api,
+      authorization: route.authorization,
+      headers: sent,
+      query: [...new URLSearchParams(rawQuery).entries()],
+      method,
+      path: requestPath,
+      region,
+      accountId: ACCOUNT,
+      apiId: localApiId(api),
+      eventOf,
+      now,
+    });
+    if (!decision.allowed) return decision.response;
+    if (route.mock) return mockAnswer(route.mock, sent);
+    const event = Buffer.from(JSON.stringify(granted(eventOf(route.payloadFormat), decision)));
     // Lambda's 6 MB counts the event as sent: a binary body after base64.
     if (event.length > LIMITS.payloadSyncMaxBytes) return gatewayError(api, 413);
-    const fn = findFunction(this.assemblyDir, match.route.functionPath);
+    return this.invoke(api, route, event);
+  }
+
+  private async invoke(api: Api, route: ApiRoute, event: Buffer): Promise<HttpResponse> {
+    const fn = findFunction(this.assemblyDir, route.functionPath!);
     let timer: NodeJS.Timeout | undefined;
     // A debugged function may sit at a breakpoint: the integration's timeout is lifted (said at start).
     const timeout = new Promise<'timeout'>(resolve => {
@@ -181,11 +235,27 @@ export class LocalApiServer {
     try {
       const answer = await Promise.race([this.pools.invoke(fn, event, 'RequestResponse'), timeout]);
       if (answer === 'timeout') return gatewayError(api, 504);
-      return httpResponse(api, match.route, answer.payload, answer.functionError);
+      return httpResponse(api, route, answer.payload, answer.functionError);
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/** The integration's event with what the authorizer granted: requestContext.authorizer, and an IAM caller's access key. */
+function granted(event: any, decision: Granted): any {
+  if (decision.authorizer) event.requestContext.authorizer = decision.authorizer;
+  if (decision.accessKey && event.requestContext.identity) event.requestContext.identity.accessKey = decision.accessKey;
+  return event;
+}
+
+/** A MOCK integration's answer (CDK's CORS preflight): its headers, and Access-Control-Allow-Origin set to the request's Origin when the response template allows it. */
+function mockAnswer(mock: MockResponse, sent: ReadonlyArray<readonly [string, string]>): HttpResponse {
+  const origin = sent.filter(([n]) => n.toLowerCase() === 'origin').pop()?.[1];
+  const headers = origin !== undefined && mock.echoOrigins.includes(origin)
+    ? [...mock.headers.filter(([n]) => n.toLowerCase() !== 'access-control-allow-origin'), ['Access-Control-Allow-Origin', origin] as const]
+    : mock.headers;
+  return { statusCode: mock.statusCode, headers: [['content-type', 'application/json'], ...headers], body: Buffer.alloc(0) };
 }
 
 /**

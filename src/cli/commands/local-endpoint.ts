@@ -5,6 +5,7 @@
  * second Ctrl-C waits for that instead of cutting it short).
  */
 import { ContainerCommandOptions, invokeOptions, prepareEngine } from './container-options';
+import { ApiRoute } from '../apigw/routes';
 import { LocalApiServer } from '../apigw/server';
 import { EXIT_CODES, UsageError } from '../errors';
 import { DevelopmentOptions, developmentSetup } from './development';
@@ -21,6 +22,8 @@ export interface LocalEndpointCommandOptions extends ContainerCommandOptions, De
   readonly maxContainers: number;
   readonly watch?: boolean;
   readonly synthCommand?: string;
+  /** start-api: JWKS files or URLs for the JWT and Cognito authorizers. */
+  readonly jwks?: string[];
 }
 
 /** What both servers have: stop (removes the containers), recycle (`--reload`). */
@@ -42,7 +45,7 @@ export async function startLambdaCommand(io: CliIo, o: LocalEndpointCommandOptio
 
 export async function startApiCommand(io: CliIo, o: LocalEndpointCommandOptions): Promise<number> {
   return serve(io, o, async options => {
-    const server = new LocalApiServer(o.app, { ...options, port: o.port });
+    const server = new LocalApiServer(o.app, { ...options, port: o.port, jwks: o.jwks });
     const served = await server.start();
     if (served.length === 0) {
       await server.stop();
@@ -50,12 +53,21 @@ export async function startApiCommand(io: CliIo, o: LocalEndpointCommandOptions)
     }
     for (const { api, url } of served) {
       io.err(`cdk-lambda-container: ${api.kind} ${api.stack}/${api.logicalId} (stage ${api.stage}) on ${url}\n`);
-      for (const route of api.routes) io.err(`  ${route.path === '$default' ? '$default' : `${route.method} ${route.path}`} -> ${route.functionPath} (payload ${route.payloadFormat})\n`);
+      for (const route of api.routes) io.err(`  ${describeRoute(route)}\n`);
+      if (api.cors) io.err(`  CORS: preflights answered by the gateway for ${api.cors.allowOrigins.join(', ') || 'no origin'}\n`);
       for (const skipped of api.skipped) io.err(`  not served: ${skipped}\n`);
     }
     io.err('Ctrl-C stops it and its containers\n');
     return server;
   });
+}
+
+/** `GET /orders -> Stack/Fn (payload 2.0, JWT authorizer Jwt)`, `OPTIONS /orders -> MOCK 204`. */
+function describeRoute(route: ApiRoute): string {
+  const key = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
+  const auth = route.authorization;
+  const by = auth.type === 'NONE' ? '' : auth.type === 'AWS_IAM' ? ', IAM (SigV4)' : `, ${auth.type === 'JWT' && auth.authorizer.flavour === 'cognito' ? 'Cognito' : auth.type} authorizer ${auth.authorizer.name}`;
+  return route.mock ? `${key} -> MOCK ${route.mock.statusCode}${by}` : `${key} -> ${route.functionPath} (payload ${route.payloadFormat}${by})`;
 }
 
 /**

@@ -18,7 +18,7 @@ describe('readApis', () => {
     expect(rest.binaryMediaTypes).toEqual(['image/*']);
     // RestApi's root ANY is a MOCK integration: not served, and said so.
     expect(rest.skipped).toEqual(['ANY /: its MOCK integration is not a container-image function of this stack']);
-    expect(url.routes).toEqual([{ method: 'ANY', path: '$default', functionPath: 'TestStack/Orders', payloadFormat: '2.0' }]);
+    expect(url.routes).toEqual([{ method: 'ANY', path: '$default', functionPath: 'TestStack/Orders', payloadFormat: '2.0', authorization: { type: 'NONE' } }]);
   });
 });
 

@@ -1,0 +1,71 @@
+/**
+ * IAM for start-api: a Lambda authorizer's policy evaluated against the method ARN as API Gateway
+ * evaluates it (an explicit Deny wins, else an Allow is needed; `*` and `?` in actions and
+ * resources), and an `AWS_IAM` route's Signature Version 4 checked as present and well formed
+ * (its signature cannot be checked without the caller's secret key: said in the README). Pure.
+ */
+type Json = any;
+
+/** arn:aws:execute-api:<region>:<account>:<api-id>/<stage>/<METHOD>/<path without its leading slash>. */
+export function executeApiArn(region: string, account: string, apiId: string, stage: string, method: string, path: string): string {
+  return `arn:aws:execute-api:${region}:${account}:${apiId}/${stage}/${method}/${path.replace(/^\//, '')}`;
+}
+
+/** IAM's wildcards: `*` any run of characters, `?` one. */
+function globMatches(pattern: string, value: string, flags = ''): boolean {
+  const regex = pattern.split('').map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
+  return new RegExp(`^${regex}$`, flags).test(value);
+}
+
+/** `Allow`, `Deny` (explicit) or `None` (no statement allows: an implicit deny) for execute-api:Invoke on `arn`. Throws on a policy API Gateway cannot read. */
+export function evaluatePolicy(policy: Json, arn: string): 'Allow' | 'Deny' | 'None' {
+  if (!policy || typeof policy !== 'object' || !policy.Statement) throw new Error('the policy document has no Statement');
+  const statements = [policy.Statement].flat();
+  let allowed = false;
+  for (const statement of statements) {
+    const actions = [statement.Action ?? []].flat().map(String);
+    const resources = [statement.Resource ?? []].flat().map(String);
+    // Action names are case-insensitive in IAM; resources are matched as written (the ARN's path is case-sensitive).
+    const actionMatches = actions.some(a => globMatches(a, 'execute-api:Invoke', 'i'));
+    const resourceMatches = resources.some(r => globMatches(r, arn));
+    if (!actionMatches || !resourceMatches) continue;
+    if (statement.Effect === 'Deny') return 'Deny';
+    if (statement.Effect === 'Allow') allowed = true;
+  }
+  return allowed ? 'Allow' : 'None';
+}
+
+/** What a SigV4 Authorization header says of its caller. */
+export interface SigV4Identity {
+  readonly accessKey: string;
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
+  readonly signedHeaders: readonly string[];
+}
+
+/**
+ * An `AWS_IAM` request's signature, checked as API Gateway checks it before the signature itself:
+ * the `Authorization` header `AWS4-HMAC-SHA256 Credential=<key>/<yyyymmdd>/<region>/execute-api/aws4_request,
+ * SignedHeaders=…, Signature=<64 hex>`, and `X-Amz-Date` within 15 minutes of now. Returns the
+ * identity or API Gateway's message for the request (all answered 403).
+ */
+export function checkSigV4(headers: ReadonlyArray<readonly [string, string]>, now: Date): SigV4Identity | { readonly refused: string } {
+  const get = (name: string) => headers.filter(([n]) => n.toLowerCase() === name).pop()?.[1];
+  const authorization = get('authorization');
+  if (authorization === undefined) return { refused: 'Missing Authentication Token' };
+  if (!authorization.startsWith('AWS4-HMAC-SHA256 ')) return { refused: `Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=${authorization}` };
+  const fields = new Map(authorization.slice('AWS4-HMAC-SHA256 '.length).split(',').map(f => f.trim().split('=')).map(([k, ...v]) => [k, v.join('=')] as [string, string]));
+  const missing = ['Credential', 'Signature', 'SignedHeaders'].filter(f => !fields.get(f));
+  if (missing.length > 0) return { refused: missing.map(f => `Authorization header requires '${f}' parameter.`).join(' ') };
+  const credential = /^([A-Z0-9]{16,128})\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request$/.exec(fields.get('Credential')!);
+  if (!credential) return { refused: `Credential should be scoped to a valid region. Credential=${fields.get('Credential')}` };
+  if (credential[4] !== 'execute-api') return { refused: 'Credential should be scoped to correct service: \'execute-api\'.' };
+  if (!/^[0-9a-f]{64}$/.test(fields.get('Signature')!)) return { refused: 'The request signature we calculated does not match the signature you provided.' };
+  const amzDate = get('x-amz-date');
+  const signed = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate ?? '');
+  if (!signed) return { refused: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." };
+  const at = Date.UTC(+signed[1], +signed[2] - 1, +signed[3], +signed[4], +signed[5], +signed[6]);
+  if (Math.abs(now.getTime() - at) > 15 * 60 * 1000) return { refused: `Signature expired: ${amzDate} is now earlier than the allowed window.` };
+  return { accessKey: credential[1], date: credential[2], region: credential[3], service: credential[4], signedHeaders: fields.get('SignedHeaders')!.split(';') };
+}
