@@ -219,6 +219,10 @@ project.addTask('bench:reload', {
   description: 'Edit-to-answer benchmark: start-api --reload against --watch and against sam build && sam local start-api restarted (p50/p90 over 20 edits; needs a compiled lib/)',
   exec: 'scripts/e2e/setup.sh && scripts/e2e/sam.sh && ts-node --transpile-only --project bench/tsconfig.json bench/reload.ts',
 });
+project.addTask('bench:apigw', {
+  description: 'API Gateway conformance: the conformance suite against start-api and against sam local start-api on the same templates (pass rates per case)',
+  exec: 'scripts/e2e/setup.sh && scripts/e2e/sam.sh && ts-node --transpile-only --project bench/tsconfig.json bench/apigw-conformance.ts',
+});
 project.addTask('bench', {
   description: 'Synth-cost benchmark against plain aws-cdk-lib (prints ratios)',
   exec: 'ts-node --project bench/tsconfig.json bench/synth.ts',

@@ -41,13 +41,9 @@ export function readCorsConfiguration(cors: Json, skipped: string[]): CorsConfig
 
 const header = (headers: Headers, name: string) => headers.filter(([n]) => n.toLowerCase() === name).pop()?.[1];
 
-/** Whether an origin is allowed: exactly (case aside), `*`, or a `https://*`-style prefix. */
+/** Whether an origin is allowed: exactly (case aside), or by a pattern with `*` (`*`, `https://*`, `https://*.example.com`). */
 function originAllowed(cors: CorsConfiguration, origin: string): boolean {
-  return cors.allowOrigins.some(allowed => {
-    if (allowed === '*') return true;
-    if (allowed.endsWith('*')) return origin.toLowerCase().startsWith(allowed.slice(0, -1).toLowerCase());
-    return allowed.toLowerCase() === origin.toLowerCase();
-  });
+  return cors.allowOrigins.some(allowed => new RegExp(`^${allowed.split('*').map(p => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`, 'i').test(origin));
 }
 
 /** Access-Control-Allow-Origin for an allowed origin: `*` when every origin is and no credentials are, else the origin itself. */

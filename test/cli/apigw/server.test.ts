@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as http from 'http';
+import * as os from 'os';
 import * as path from 'path';
 import { Fn } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { conformanceApp } from '../../../e2e/fixtures/apigw-conformance/app';
 import { BaseImage, LambdaContainerFunction } from '../../../src';
 import { LocalApiServer, ServedApi, withForwardingHeaders } from '../../../src/cli/apigw/server';
 import { ImageFunction } from '../../../src/cli/local/assembly';
@@ -187,4 +189,51 @@ test('stage variables reach the function as API Gateway sends them: HTTP API 2.0
   } finally {
     await server.stop();
   }
+});
+
+describe('authorizers and CORS (the conformance app, its functions faked)', () => {
+  test('an authorizer function runs in the same pool before the integration; preflights are the gateway\'s; REST MOCK OPTIONS answer', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-'));
+    const app = conformanceApp(path.join(dir, 'cdk.out'));
+    const started: string[] = [];
+    const events: any[] = [];
+    const starter = async (fn: ImageFunction): Promise<RunningFunction> => {
+      started.push(fn.path);
+      return {
+        createMs: 0,
+        startedAt: 0,
+        invoke: async body => {
+          const event = JSON.parse(body.toString());
+          events.push([fn.path, event]);
+          const answer = fn.path.endsWith('TokenAuthorizer')
+            ? { principalId: 'alice', policyDocument: { Statement: [{ Effect: event.authorizationToken === 'allow' ? 'Allow' : 'Deny', Action: 'execute-api:Invoke', Resource: event.methodArn }] }, context: { n: 1 } }
+            : { statusCode: 200, headers: { 'access-control-allow-origin': 'https://backend' }, body: JSON.stringify(event) };
+          return { statusCode: 200, body: JSON.stringify(answer), roundTripMs: 0, receivedAt: 0, lines: async () => [] };
+        },
+        stop: async () => undefined,
+      };
+    };
+    const server = new LocalApiServer(app, { port: 0, starter });
+    const urls = Object.fromEntries((await server.start()).map(s => [s.api.kind, s.url]));
+    try {
+      const allowed = await fetch(`${urls['rest-api']}/token`, { headers: { authorization: 'allow' } });
+      expect(allowed.status).toBe(200);
+      expect((await allowed.json()).requestContext.authorizer).toEqual({ n: '1', principalId: 'alice', integrationLatency: expect.any(Number) });
+      expect((await fetch(`${urls['rest-api']}/token`, { headers: { authorization: 'deny' } })).status).toBe(403);
+      expect(events.map(([p, e]) => [p, e.type ?? e.resource])).toEqual([
+        ['ApiConformanceRest/TokenAuthorizer', 'TOKEN'], ['ApiConformanceRest/Echo', '/token'], ['ApiConformanceRest/TokenAuthorizer', 'TOKEN'],
+      ]);
+
+      const preflight = await fetch(`${urls['http-api']}/jwt`, { method: 'OPTIONS', headers: { 'origin': 'https://app.example.com', 'access-control-request-method': 'GET' } });
+      expect([preflight.status, preflight.headers.get('access-control-allow-origin'), preflight.headers.get('access-control-max-age')]).toEqual([204, 'https://app.example.com', '600']);
+      const open = await fetch(`${urls['http-api']}/open`, { headers: { origin: 'https://app.example.com' } });
+      expect(open.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      const mock = await fetch(`${urls['rest-api']}/token`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com' } });
+      expect([mock.status, mock.headers.get('access-control-allow-methods')]).toEqual([204, 'GET,POST']);
+      // Preflights and MOCK methods start no container.
+      expect(started).toEqual(['ApiConformanceRest/TokenAuthorizer', 'ApiConformanceRest/Echo', 'ApiConformanceHttp/Echo']);
+    } finally {
+      await server.stop();
+    }
+  });
 });
