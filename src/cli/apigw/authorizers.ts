@@ -61,6 +61,15 @@ export function identitySource(expression: string): IdentitySource | undefined {
   return { from, name: match[2], expression };
 }
 
+function validRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The logical ID X of the first `{"Fn::GetAtt": [X, "Arn"]}` in a value. */
 export function findGetAttArn(value: unknown): string | undefined {
   return /\{"Fn::GetAtt":\["([^"]+)","Arn"\]\}/.exec(JSON.stringify(value ?? null))?.[1];
@@ -138,13 +147,15 @@ export class AuthorizerReader {
     const functionPath = this.functionOf(p.AuthorizerUri);
     if (!functionPath) return `authorizer ${name}: its function is not a container-image function of this stack`;
     const token = p.Type !== 'REQUEST';
+    const validation = token && typeof p.IdentityValidationExpression === 'string' ? p.IdentityValidationExpression : undefined;
+    if (validation !== undefined && !validRegExp(validation)) return `authorizer ${name}: its identityValidationExpression ${JSON.stringify(validation)} is not a valid regular expression`;
     return {
       kind: 'lambda',
       name,
       type: token ? 'rest-token' : 'rest-request',
       functionPath,
       identitySources: token ? [sources[0] ?? identitySource('method.request.header.Authorization')!] : sources as IdentitySource[],
-      validationExpression: token && typeof p.IdentityValidationExpression === 'string' ? p.IdentityValidationExpression : undefined,
+      validationExpression: validation,
       ttlSeconds: Number(p.AuthorizerResultTtlInSeconds ?? 300),
       payloadFormat: '1.0',
       simpleResponses: false,

@@ -5,6 +5,8 @@
  * the integration's answer to a request with an allowed `Origin`, and drops the CORS headers the
  * integration set. Pure.
  */
+import { wildcardRegExp } from './wildcards';
+
 type Json = any;
 
 export interface CorsConfiguration {
@@ -43,7 +45,7 @@ const header = (headers: Headers, name: string) => headers.filter(([n]) => n.toL
 
 /** Whether an origin is allowed: exactly (case aside), or by a pattern with `*` (`*`, `https://*`, `https://*.example.com`). */
 function originAllowed(cors: CorsConfiguration, origin: string): boolean {
-  return cors.allowOrigins.some(allowed => new RegExp(`^${allowed.split('*').map(p => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`, 'i').test(origin));
+  return cors.allowOrigins.some(allowed => wildcardRegExp(allowed, { flags: 'i' }).test(origin));
 }
 
 /** Access-Control-Allow-Origin for an allowed origin: `*` when every origin is and no credentials are, else the origin itself. */

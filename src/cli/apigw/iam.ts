@@ -4,17 +4,13 @@
  * resources), and an `AWS_IAM` route's Signature Version 4 checked as present and well formed
  * (its signature cannot be checked without the caller's secret key: said in the README). Pure.
  */
+import { wildcardRegExp } from './wildcards';
+
 type Json = any;
 
 /** arn:aws:execute-api:<region>:<account>:<api-id>/<stage>/<METHOD>/<path without its leading slash>. */
 export function executeApiArn(region: string, account: string, apiId: string, stage: string, method: string, path: string): string {
   return `arn:aws:execute-api:${region}:${account}:${apiId}/${stage}/${method}/${path.replace(/^\//, '')}`;
-}
-
-/** IAM's wildcards: `*` any run of characters, `?` one. */
-function globMatches(pattern: string, value: string, flags = ''): boolean {
-  const regex = pattern.split('').map(c => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
-  return new RegExp(`^${regex}$`, flags).test(value);
 }
 
 /** `Allow`, `Deny` (explicit) or `None` (no statement allows: an implicit deny) for execute-api:Invoke on `arn`. Throws on a policy API Gateway cannot read. */
@@ -26,8 +22,8 @@ export function evaluatePolicy(policy: Json, arn: string): 'Allow' | 'Deny' | 'N
     const actions = [statement.Action ?? []].flat().map(String);
     const resources = [statement.Resource ?? []].flat().map(String);
     // Action names are case-insensitive in IAM; resources are matched as written (the ARN's path is case-sensitive).
-    const actionMatches = actions.some(a => globMatches(a, 'execute-api:Invoke', 'i'));
-    const resourceMatches = resources.some(r => globMatches(r, arn));
+    const actionMatches = actions.some(a => wildcardRegExp(a, { question: true, flags: 'i' }).test('execute-api:Invoke'));
+    const resourceMatches = resources.some(r => wildcardRegExp(r, { question: true }).test(arn));
     if (!actionMatches || !resourceMatches) continue;
     if (statement.Effect === 'Deny') return 'Deny';
     if (statement.Effect === 'Allow') allowed = true;

@@ -9,6 +9,7 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import { wildcardRegExp } from './wildcards';
 
 type Json = any;
 
@@ -55,7 +56,9 @@ export function verifyJwt(
     valid = false;
   }
   if (!valid) throw new TokenRefused('the token signature is invalid');
-  if (typeof claims.iss !== 'string' || !expected.issuers.some(issuer => issuerMatches(issuer, claims.iss))) throw new TokenRefused('the token does not have a valid issuer');
+  // `*` in an issuer (a user pool known only after deployment) stands for one path segment or less.
+  const issuerMatches = (issuer: string) => wildcardRegExp(issuer, { star: '[^/]*' }).test(claims.iss);
+  if (typeof claims.iss !== 'string' || !expected.issuers.some(issuerMatches)) throw new TokenRefused('the token does not have a valid issuer');
   if (expected.audience.length > 0) {
     // client_id counts only when there is no aud (the Developer Guide's troubleshooting page).
     const audiences = claims.aud !== undefined ? [claims.aud].flat() : [claims.client_id];
@@ -77,13 +80,6 @@ export function tokenScopes(claims: Record<string, Json>): string[] {
   const value = claims.scope ?? claims.scp;
   if (Array.isArray(value)) return value.map(String);
   return typeof value === 'string' ? value.split(' ').filter(Boolean) : [];
-}
-
-/** An issuer of the template against a token's `iss`; `*` stands for a run of characters without `/`. */
-function issuerMatches(pattern: string, iss: string): boolean {
-  if (!pattern.includes('*')) return pattern === iss;
-  const regex = new RegExp(`^${pattern.split('*').map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
-  return regex.test(iss);
 }
 
 /** The keys for the authorizers: from the files and URLs given (--jwks), else from each issuer's OIDC discovery document. */

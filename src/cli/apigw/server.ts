@@ -13,7 +13,7 @@ import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { KeySets } from './jwt';
 import { ACCOUNT, localApiId, requestEvent } from './payloads';
 import { gatewayError, HttpResponse, httpResponse } from './responses';
-import { Api, ApiRoute, MockResponse, PayloadFormat, matchRoute, readApis } from './routes';
+import { Api, ApiRoute, MockResponse, PayloadFormat, matchRoute, readApis, RouteMatch } from './routes';
 import { LIMITS } from '../../private/limits';
 import { findFunction } from '../local/assembly';
 import { FunctionPools, FunctionPoolsOptions } from '../local/function-pool';
@@ -174,16 +174,6 @@ export class LocalApiServer {
     const method = req.method ?? 'GET';
     const sent: Array<[string, string]> = [];
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) sent.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
-    // An HTTP API with CORS answers a preflight itself, whatever its routes and authorizers.
-    if (api.cors && isPreflight(method, sent)) return { ...preflightResponse(api.cors, sent), body: Buffer.alloc(0) };
-    const response = await this.answer(api, method, url, sent, body, req);
-    return api.cors ? { ...response, headers: withCorsHeaders(api.cors, sent, response.headers) } : response;
-  }
-
-  /** The route's answer: API Gateway's own when it refuses the request, else the mock's or the function's. */
-  private async answer(
-    api: Api, method: string, url: string, sent: Array<[string, string]>, body: Buffer, req: http.IncomingMessage,
-  ): Promise<HttpResponse> {
     let match: ReturnType<typeof matchRoute>;
     try {
       match = matchRoute(api.routes, method, url.split('?')[0]);
@@ -191,7 +181,16 @@ export class LocalApiServer {
       if (e instanceof URIError) return gatewayError(api, 400); // a malformed %-encoding in a path parameter
       throw e;
     }
-    if (!match) return gatewayError(api, 404);
+    // An HTTP API with CORS answers a preflight no route takes (an OPTIONS, ANY or $default route takes it, authorizer included).
+    if (!match && api.cors && isPreflight(method, sent)) return { ...preflightResponse(api.cors, sent), body: Buffer.alloc(0) };
+    const response = match ? await this.answer(api, match, method, url, sent, body, req) : gatewayError(api, 404);
+    return api.cors ? { ...response, headers: withCorsHeaders(api.cors, sent, response.headers) } : response;
+  }
+
+  /** The route's answer: API Gateway's own when it refuses the request, else the mock's or the function's. */
+  private async answer(
+    api: Api, match: RouteMatch, method: string, url: string, sent: Array<[string, string]>, body: Buffer, req: http.IncomingMessage,
+  ): Promise<HttpResponse> {
     const route = match.route;
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
     const request = { method, url, headers: withForwardingHeaders(sent, sourceIp, req.socket.localPort ?? 0), body, sourceIp };

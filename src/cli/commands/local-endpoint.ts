@@ -5,6 +5,7 @@
  * second Ctrl-C waits for that instead of cutting it short).
  */
 import { ContainerCommandOptions, invokeOptions, prepareEngine } from './container-options';
+import { RouteAuthorization } from '../apigw/authorizers';
 import { ApiRoute } from '../apigw/routes';
 import { LocalApiServer } from '../apigw/server';
 import { EXIT_CODES, UsageError } from '../errors';
@@ -62,12 +63,24 @@ export async function startApiCommand(io: CliIo, o: LocalEndpointCommandOptions)
   });
 }
 
-/** `GET /orders -> Stack/Fn (payload 2.0, JWT authorizer Jwt)`, `OPTIONS /orders -> MOCK 204`. */
+/** `GET /orders -> Stack/Fn (payload 2.0, JWT authorizer Jwt, scopes orders/read)`, `OPTIONS /orders -> MOCK 204`. */
 function describeRoute(route: ApiRoute): string {
   const key = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
-  const auth = route.authorization;
-  const by = auth.type === 'NONE' ? '' : auth.type === 'AWS_IAM' ? ', IAM (SigV4)' : `, ${auth.type === 'JWT' && auth.authorizer.flavour === 'cognito' ? 'Cognito' : auth.type} authorizer ${auth.authorizer.name}`;
-  return route.mock ? `${key} -> MOCK ${route.mock.statusCode}${by}` : `${key} -> ${route.functionPath} (payload ${route.payloadFormat}${by})`;
+  return route.mock ? `${key} -> MOCK ${route.mock.statusCode}${describeAuthorization(route.authorization)}`
+    : `${key} -> ${route.functionPath} (payload ${route.payloadFormat}${describeAuthorization(route.authorization)})`;
+}
+
+function describeAuthorization(auth: RouteAuthorization): string {
+  switch (auth.type) {
+    case 'NONE': return '';
+    case 'AWS_IAM': return ', IAM (SigV4)';
+    case 'JWT': return `, ${auth.authorizer.flavour === 'cognito' ? 'Cognito user-pool' : 'JWT'} authorizer ${auth.authorizer.name}${auth.scopes.length > 0 ? `, scopes ${auth.scopes.join(' ')}` : ''}`;
+    case 'LAMBDA': {
+      const a = auth.authorizer;
+      const kind = { 'rest-token': 'TOKEN', 'rest-request': 'REQUEST', 'http-request': `payload ${a.payloadFormat}${a.simpleResponses ? ', simple responses' : ''}` }[a.type];
+      return `, Lambda authorizer ${a.name} (${kind}${a.ttlSeconds > 0 ? `, cached ${a.ttlSeconds} s` : ''})`;
+    }
+  }
 }
 
 /**
