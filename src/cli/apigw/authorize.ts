@@ -59,6 +59,11 @@ export class Authorizers {
 
   constructor(private readonly options: AuthorizersOptions) {}
 
+  /** Forgets every cached decision (a new assembly: API Gateway flushes its cache on a deployment). */
+  public flush(): void {
+    this.cache.clear();
+  }
+
   public async authorize(req: AuthorizationRequest): Promise<Decision> {
     const auth = req.authorization;
     switch (auth.type) {

@@ -155,6 +155,7 @@ export class LocalApiServer {
       }
       const before = this.read ? this.read.apis : undefined;
       this.read = { stamp, apis };
+      this.authorizers.flush();
       for (const now of apis) {
         const was = (before ?? []).find(a => sameApi(a, now));
         if (before && was && JSON.stringify(was.routes) !== JSON.stringify(now.routes)) {

@@ -71,6 +71,14 @@ describe('Lambda authorizers', () => {
     expect(events).toHaveLength(3);
   });
 
+  test('flush forgets the cached decisions (a new assembly)', async () => {
+    const { a, events } = authorizers(() => allow());
+    await a.authorize(request(lambda()));
+    a.flush();
+    await a.authorize(request(lambda()));
+    expect(events).toHaveLength(2);
+  });
+
   test('TTL 0: every request calls the authorizer', async () => {
     const { a, events } = authorizers(() => allow());
     await a.authorize(request(lambda({ ttlSeconds: 0 })));
