@@ -15,7 +15,7 @@ import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ARCH, env, OUT, podman } from './images';
 import { conformanceApp } from '../e2e/fixtures/apigw-conformance/app';
-import { CASES, CaseResult, runConformance, Tokens } from '../e2e/fixtures/apigw-conformance/conformance';
+import { CASES, CaseResult, IAM_CREDENTIALS, runConformance, Tokens } from '../e2e/fixtures/apigw-conformance/conformance';
 import { freePort } from '../e2e/helpers';
 import { LocalApiServer } from '../src/cli/apigw/server';
 import { readImageFunctions } from '../src/cli/local/assembly';
@@ -26,7 +26,7 @@ const SAM = path.join(env.E2E_DIR!, 'sam-1.170.0', 'bin', 'sam');
 const SAM_ENV = { ...env, DOCKER_HOST: `unix://${path.join(env.E2E_DIR!, 'run', 'podman.sock')}`, SAM_CLI_TELEMETRY: '0' };
 
 async function ours(assembly: string, tokens: Tokens): Promise<CaseResult[]> {
-  const server = new LocalApiServer(assembly, { port: 0, engine: 'podman', rie: env.E2E_RIE, build: false, jwks: [tokens.jwksFile] });
+  const server = new LocalApiServer(assembly, { port: 0, engine: 'podman', rie: env.E2E_RIE, build: false, jwks: [tokens.jwksFile], credentials: IAM_CREDENTIALS });
   const served = await server.start();
   try {
     const url = (kind: string) => served.find(s => s.api.kind === kind)!.url;

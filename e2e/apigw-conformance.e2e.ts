@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { conformanceApp } from './fixtures/apigw-conformance/app';
-import { CASES, runConformance, Tokens } from './fixtures/apigw-conformance/conformance';
+import { CASES, IAM_CREDENTIALS, runConformance, Tokens } from './fixtures/apigw-conformance/conformance';
 import { engineEnv, HOST_ARCH } from './helpers';
 import { LocalApiServer } from '../src/cli/apigw/server';
 import { buildFunction } from '../src/cli/local/image-build';
@@ -32,7 +32,7 @@ test(`the ${CASES.length} conformance cases pass against start-api`, async () =>
   expect(CASES.length).toBeGreaterThanOrEqual(40);
   const tokens = new Tokens(dir);
   const log: string[] = [];
-  const server = new LocalApiServer(assembly, { port: 0, engine: 'podman', rie: env.E2E_RIE, build: false, jwks: [tokens.jwksFile], log: line => log.push(line) });
+  const server = new LocalApiServer(assembly, { port: 0, engine: 'podman', rie: env.E2E_RIE, build: false, jwks: [tokens.jwksFile], credentials: IAM_CREDENTIALS, log: line => log.push(line) });
   const served = await server.start();
   try {
     const url = (kind: string) => served.find(s => s.api.kind === kind)!.url;

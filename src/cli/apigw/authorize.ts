@@ -7,7 +7,7 @@
  * keyed by the identity sources' values, and a cached policy is evaluated again for each method.
  */
 import { IdentitySource, JwtAuthorizer, LambdaAuthorizer, RouteAuthorization } from './authorizers';
-import { executeApiArn, evaluatePolicy, checkSigV4 } from './iam';
+import { checkSigV4, evaluatePolicy, executeApiArn, sigV4Signature } from './iam';
 import { KeySets, TokenRefused, tokenScopes, verifyJwt } from './jwt';
 import { gatewayAnswer, HttpResponse } from './responses';
 import { Api, PayloadFormat } from './routes';
@@ -33,7 +33,10 @@ export interface AuthorizationRequest {
   readonly headers: ReadonlyArray<readonly [string, string]>;
   readonly query: ReadonlyArray<readonly [string, string]>;
   readonly method: string;
+  /** As sent: not decoded. */
   readonly path: string;
+  /** The body, for an IAM signature's payload hash. */
+  readonly body: Buffer;
   readonly region: string;
   readonly accountId: string;
   readonly apiId: string;
@@ -46,16 +49,21 @@ export interface AuthorizersOptions {
   /** Runs an authorizer function (in the pool the integrations run in). */
   readonly invoke: (functionPath: string, event: Buffer) => Promise<{ payload: string; functionError?: string }>;
   readonly keys: KeySets;
+  /** The secret access key of an access key ID, when start-api has it. @default - none: IAM signatures are checked for form only */
+  readonly secretFor?: (accessKeyId: string) => Promise<string | undefined>;
   readonly log?: (line: string) => void;
 }
 
 const UNAUTHORIZED = 'Unauthorized';
+const SIGNATURE_MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const REST_ERROR_TYPES = { 401: 'UnauthorizedException', 403: 'AccessDeniedException', 500: 'AuthorizerConfigurationException' };
 const HTTP_ERROR_TYPES = { 401: 'UnauthorizedException', 403: 'ForbiddenException', 500: 'AuthorizerConfigurationException' };
 const HTTP_MESSAGES = { 401: UNAUTHORIZED, 403: 'Forbidden', 500: 'Internal Server Error' };
 
 export class Authorizers {
   private readonly cache = new Map<string, { expires: number; output: Json }>();
+  /** Access keys whose signatures cannot be checked here, said once each. */
+  private readonly unverifiable = new Set<string>();
 
   constructor(private readonly options: AuthorizersOptions) {}
 
@@ -74,13 +82,25 @@ export class Authorizers {
     }
   }
 
-  /** SigV4 present and well formed (the signature itself needs the caller's secret: not checked). */
-  private iam(req: AuthorizationRequest): Decision {
+  /**
+   * SigV4 present and well formed, and its signature checked when the secret of the key it names is
+   * known (the credentials start-api resolves); a request signed with another key is checked for form only (said once).
+   */
+  private async iam(req: AuthorizationRequest): Promise<Decision> {
     const rest = req.api.kind === 'rest-api';
+    const refuse = (message: string, type: string): Decision => ({
+      allowed: false, response: rest ? gatewayAnswer(403, message, type) : gatewayAnswer(403, 'Forbidden', 'ForbiddenException'),
+    });
     const checked = checkSigV4(req.headers, req.now);
-    if ('refused' in checked) {
-      const type = checked.refused === 'Missing Authentication Token' ? 'MissingAuthenticationTokenException' : 'IncompleteSignatureException';
-      return { allowed: false, response: rest ? gatewayAnswer(403, checked.refused, type) : gatewayAnswer(403, 'Forbidden', 'ForbiddenException') };
+    if ('refused' in checked) return refuse(checked.refused, checked.refused === 'Missing Authentication Token' ? 'MissingAuthenticationTokenException' : 'IncompleteSignatureException');
+    const secret = await this.options.secretFor?.(checked.accessKey);
+    if (secret === undefined) {
+      if (!this.unverifiable.has(checked.accessKey)) {
+        this.options.log?.(`${req.api.logicalId}: IAM: requests signed with ${checked.accessKey} are checked for form only (start-api has the secret of the credentials it resolves, not this key's)`);
+      }
+      this.unverifiable.add(checked.accessKey);
+    } else if (sigV4Signature(req, checked, secret) !== checked.signature) {
+      return refuse(SIGNATURE_MISMATCH, 'InvalidSignatureException');
     }
     if (rest) return { allowed: true, accessKey: checked.accessKey };
     return { allowed: true, authorizer: { iam: { accessKey: checked.accessKey } } };

@@ -16,6 +16,7 @@ import { gatewayError, HttpResponse, httpResponse } from './responses';
 import { Api, ApiRoute, MockResponse, PayloadFormat, matchRoute, readApis, RouteMatch } from './routes';
 import { LIMITS } from '../../private/limits';
 import { findFunction } from '../local/assembly';
+import { credentialVariables } from '../local/credentials';
 import { FunctionPools, FunctionPoolsOptions } from '../local/function-pool';
 import { BodyTooLargeError, close, listen, readBody } from '../local/http';
 
@@ -66,6 +67,11 @@ export class LocalApiServer {
       // Authorizer functions run in the same pool as the integrations.
       invoke: (functionPath, event) => this.pools.invoke(findFunction(this.assemblyDir, functionPath), event, 'RequestResponse'),
       keys: new KeySets(options.jwks),
+      secretFor: async accessKeyId => {
+        // The credentials the functions get (--no-credentials: none, so no signature can be checked).
+        const credentials = typeof options.credentials === 'object' ? options.credentials : await credentialVariables({ none: options.credentials === 'none' });
+        return credentials.AWS_ACCESS_KEY_ID === accessKeyId ? credentials.AWS_SECRET_ACCESS_KEY : undefined;
+      },
       log: options.log,
     });
   }
@@ -211,6 +217,7 @@ export class LocalApiServer {
       query: [...new URLSearchParams(rawQuery).entries()],
       method,
       path: requestPath,
+      body,
       region,
       accountId: ACCOUNT,
       apiId: localApiId(api),

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Authorizers, AuthorizationRequest } from '../../../src/cli/apigw/authorize';
 import { LambdaAuthorizer, RouteAuthorization } from '../../../src/cli/apigw/authorizers';
+import { sigV4Signature } from '../../../src/cli/apigw/iam';
 import { KeySets } from '../../../src/cli/apigw/jwt';
 import { Api } from '../../../src/cli/apigw/routes';
 
@@ -197,5 +198,40 @@ describe('JWT and Cognito', () => {
     const offline = new Authorizers({ invoke: async () => ({ payload: '' }), keys: new KeySets([path.join(path.dirname(file), 'missing.json')]), log: l => log.push(l) });
     expect(await status(offline.authorize(request(jwt('http-jwt'), { headers: [['Authorization', sign({})]], now, api: api('http-api') })))).toBe('401 {"message":"Unauthorized"}');
     expect(log).toEqual([expect.stringMatching(/^Api: authorizer J: the issuer's keys cannot be had \(ENOENT.*\): 401$/)]);
+  });
+});
+
+describe('IAM signatures', () => {
+  const now = new Date('2026-12-04T12:00:00Z');
+  const identity = { accessKey: 'AKIDLOCAL', date: '20261204', region: 'us-east-1', service: 'execute-api', signedHeaders: ['host', 'x-amz-date'], amzDate: '20261204T120000Z', signature: '' };
+  const headersSignedWith = (secret: string, accessKey = 'AKIDLOCAL'): Array<[string, string]> => {
+    const base: Array<[string, string]> = [['host', '127.0.0.1:3000'], ['x-amz-date', identity.amzDate]];
+    const signature = sigV4Signature({ method: 'GET', path: '/orders/7', query: [], headers: base, body: Buffer.alloc(0) }, identity, secret);
+    return [...base, ['authorization', `AWS4-HMAC-SHA256 Credential=${accessKey}/20261204/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=${signature}`]];
+  };
+  const withSecret = (log: string[] = []) => new Authorizers({
+    invoke: async () => ({ payload: '' }),
+    keys: new KeySets(),
+    log: l => log.push(l),
+    secretFor: async key => (key === 'AKIDLOCAL' ? 'local-secret' : undefined),
+  });
+  const iam = (headers: Array<[string, string]>, kind: Api['kind'] = 'rest-api') => request({ type: 'AWS_IAM' }, { headers, now, api: api(kind), body: Buffer.alloc(0) });
+
+  test('signed with the secret start-api has: allowed; with another secret: 403 InvalidSignatureException (REST), Forbidden (HTTP)', async () => {
+    const a = withSecret();
+    expect(await a.authorize(iam(headersSignedWith('local-secret')))).toEqual({ allowed: true, accessKey: 'AKIDLOCAL' });
+    const wrong = await a.authorize(iam(headersSignedWith('wrong-secret')));
+    expect(!wrong.allowed && [wrong.response.statusCode, JSON.parse(wrong.response.body.toString()).message, wrong.response.headers.find(([n]) => n === 'x-amzn-errortype')?.[1]]).toEqual([
+      403, expect.stringMatching(/^The request signature we calculated does not match the signature you provided/), 'InvalidSignatureException',
+    ]);
+    expect(await status(a.authorize(iam(headersSignedWith('wrong-secret'), 'http-api')))).toBe('403 {"message":"Forbidden"}');
+  });
+
+  test('another key: checked for form only, said once', async () => {
+    const log: string[] = [];
+    const a = withSecret(log);
+    expect(await status(a.authorize(iam(headersSignedWith('whatever', 'AKIDOTHER'))))).toBe('allowed');
+    expect(await status(a.authorize(iam(headersSignedWith('whatever', 'AKIDOTHER'))))).toBe('allowed');
+    expect(log).toEqual(['Api: IAM: requests signed with AKIDOTHER are checked for form only (start-api has the secret of the credentials it resolves, not this key\'s)']);
   });
 });
