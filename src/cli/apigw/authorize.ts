@@ -7,7 +7,7 @@
  * keyed by the identity sources' values, and a cached policy is evaluated again for each method.
  */
 import { IdentitySource, JwtAuthorizer, LambdaAuthorizer, RouteAuthorization } from './authorizers';
-import { checkSigV4, evaluatePolicy, executeApiArn, sigV4Signature } from './iam';
+import { checkSigV4, evaluatePolicy, executeApiArn, SignedRequest, sigV4Signature } from './iam';
 import { KeySets, TokenRefused, tokenScopes, verifyJwt } from './jwt';
 import { gatewayAnswer, HttpResponse } from './responses';
 import { Api, PayloadFormat } from './routes';
@@ -25,18 +25,10 @@ export interface Granted {
 
 export type Decision = Granted | { readonly allowed: false; readonly response: HttpResponse };
 
-/** One request, as the authorizers see it. */
-export interface AuthorizationRequest {
+/** One request, as the authorizers see it: as it was sent (SignedRequest), and where it goes. */
+export interface AuthorizationRequest extends SignedRequest {
   readonly api: Api;
   readonly authorization: RouteAuthorization;
-  /** The request's headers (as sent) and query. */
-  readonly headers: ReadonlyArray<readonly [string, string]>;
-  readonly query: ReadonlyArray<readonly [string, string]>;
-  readonly method: string;
-  /** As sent: not decoded. */
-  readonly path: string;
-  /** The body, for an IAM signature's payload hash. */
-  readonly body: Buffer;
   readonly region: string;
   readonly accountId: string;
   readonly apiId: string;
