@@ -143,7 +143,14 @@ export class Authorizers {
     let output = authorizer.ttlSeconds > 0 ? this.cached(cacheKey, req.now) : undefined;
     if (output === undefined) {
       const event = this.authorizerEvent(req, authorizer, arn, values as string[]);
-      const answer = await this.options.invoke(authorizer.functionPath, Buffer.from(JSON.stringify(event)));
+      let answer: Awaited<ReturnType<AuthorizersOptions['invoke']>>;
+      try {
+        answer = await this.options.invoke(authorizer.functionPath, Buffer.from(JSON.stringify(event)));
+      } catch (e) {
+        // The authorizer could not run (its image, the engine): API Gateway's answer to an authorizer that fails.
+        this.options.log?.(`${req.api.logicalId}: authorizer ${authorizer.name} could not run (${(e as Error).message}): 500`);
+        return refused(500, null);
+      }
       if (answer.functionError) {
         const message = parseOr(answer.payload)?.errorMessage;
         // A REST authorizer that fails with "Unauthorized" asks for a 401.

@@ -2,7 +2,8 @@
  * The authorization of a route or method, read from the templates: none, IAM (SigV4), a JWT
  * authorizer (HTTP APIs) or a Cognito user-pool authorizer (REST APIs: a JWT authorizer whose
  * issuers are the pools'), or a Lambda authorizer (REST TOKEN and REQUEST, HTTP REQUEST with payload
- * 1.0 or 2.0). Pure: templates in, descriptions out; what cannot be emulated is said in `skipped`.
+ * 1.0 or 2.0). Pure: templates in, descriptions out; a route that cannot be served is said in
+ * `skipped`, one served otherwise than in AWS in `notes`.
  */
 type Json = any;
 
@@ -83,12 +84,11 @@ export const refTo = (value: Json): string | undefined => (value && typeof value
  * properties. `functionOf` resolves an authorizer's function (a container-image function of the stack).
  */
 export class AuthorizerReader {
-  private readonly said = new Set<string>();
-
   constructor(
     private readonly resources: Record<string, Json>,
     private readonly functionOf: (value: unknown) => string | undefined,
     private readonly skipped: string[],
+    private readonly notes: string[],
   ) {}
 
   /** The authorization of an HTTP API route (`AWS::ApiGatewayV2::Route`) or a REST method (`AWS::ApiGateway::Method`); undefined: cannot be served (said). */
@@ -167,8 +167,7 @@ export class AuthorizerReader {
     const literal = typeof arn === 'string' ? /^arn:[^:]+:cognito-idp:([^:]+):[^:]*:userpool\/(.+)$/.exec(arn) : null;
     if (literal) return `https://cognito-idp.${literal[1]}.amazonaws.com/${literal[2]}`;
     const message = `authorizer ${authorizer}: the user pool ${JSON.stringify(arn)} is known only after deployment: any https://cognito-idp.*.amazonaws.com/* issuer is accepted (signatures still checked against the keys given)`;
-    if (!this.said.has(message)) this.skipped.push(message);
-    this.said.add(message);
+    if (!this.notes.includes(message)) this.notes.push(message);
     return 'https://cognito-idp.*.amazonaws.com/*';
   }
 }

@@ -21,12 +21,12 @@ export interface CorsConfiguration {
 type Headers = ReadonlyArray<readonly [string, string]>;
 
 /** The CorsConfiguration of an `AWS::ApiGatewayV2::Api`; undefined without one. */
-export function readCorsConfiguration(cors: Json, skipped: string[]): CorsConfiguration | undefined {
+export function readCorsConfiguration(cors: Json, notes: string[]): CorsConfiguration | undefined {
   if (!cors || typeof cors !== 'object') return undefined;
   const list = (name: string): string[] => {
     const value = cors[name] ?? [];
     if (!Array.isArray(value) || value.some(v => typeof v !== 'string')) {
-      skipped.push(`CORS ${name}: ${JSON.stringify(value)} is known only after deployment: none`);
+      notes.push(`CORS ${name}: ${JSON.stringify(value)} is known only after deployment: none`);
       return [];
     }
     return value;

@@ -49,18 +49,20 @@ export interface Api {
   readonly routes: readonly ApiRoute[];
   /** Routes or methods that are not served locally, with why. */
   readonly skipped: readonly string[];
-  /** The stage's variables (`StageVariables`, REST `Variables`); values only known after deployment are left out (listed in `skipped`). */
+  /** What is served otherwise than in AWS, with why (a value known only after deployment…). */
+  readonly notes: readonly string[];
+  /** The stage's variables (`StageVariables`, REST `Variables`); values only known after deployment are left out (said in `notes`). */
   readonly stageVariables: Readonly<Record<string, string>>;
   /** An HTTP API's CorsConfiguration: the gateway answers preflights and adds the headers itself. */
   readonly cors?: CorsConfiguration;
 }
 
-/** A stage's variables with literal values; the others (a Ref, a GetAtt…) are said in `skipped`. */
-function literalVariables(variables: Json, skipped: string[]): Record<string, string> {
+/** A stage's variables with literal values; the others (a Ref, a GetAtt…) are said in `notes`. */
+function literalVariables(variables: Json, notes: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(variables ?? {})) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
-    else skipped.push(`stage variable ${name}: ${JSON.stringify(value)} is known only after deployment: not set`);
+    else notes.push(`stage variable ${name}: ${JSON.stringify(value)} is known only after deployment: not set`);
   }
   return out;
 }
@@ -97,7 +99,8 @@ function httpApis(stack: string, resources: Record<string, Json>, functionOf: (v
   return byType(resources, 'AWS::ApiGatewayV2::Api').filter(([, r]) => r.Properties?.ProtocolType === 'HTTP').map(([apiId, api]) => {
     const routes: ApiRoute[] = [];
     const skipped: string[] = [];
-    const authorizers = new AuthorizerReader(resources, functionOf, skipped);
+    const notes: string[] = [];
+    const authorizers = new AuthorizerReader(resources, functionOf, skipped, notes);
     for (const [, route] of byType(resources, 'AWS::ApiGatewayV2::Route')) {
       const p = route.Properties ?? {};
       if (refTo(p.ApiId) !== apiId) continue;
@@ -115,9 +118,9 @@ function httpApis(stack: string, resources: Record<string, Json>, functionOf: (v
       routes.push({ method, path: routePath, functionPath: fn, payloadFormat: integration.PayloadFormatVersion === '1.0' ? '1.0' : '2.0', authorization });
     }
     const stageProps = byType(resources, 'AWS::ApiGatewayV2::Stage').find(([, s]) => refTo(s.Properties?.ApiId) === apiId)?.[1].Properties;
-    const stageVariables = literalVariables(stageProps?.StageVariables, skipped);
-    const cors = readCorsConfiguration(api.Properties?.CorsConfiguration, skipped);
-    return { kind: 'http-api', stack, logicalId: apiId, stage: stageProps?.StageName ?? '$default', timeoutSeconds: 30, binaryMediaTypes: [], routes, skipped, stageVariables, cors };
+    const stageVariables = literalVariables(stageProps?.StageVariables, notes);
+    const cors = readCorsConfiguration(api.Properties?.CorsConfiguration, notes);
+    return { kind: 'http-api', stack, logicalId: apiId, stage: stageProps?.StageName ?? '$default', timeoutSeconds: 30, binaryMediaTypes: [], routes, skipped, notes, stageVariables, cors };
   });
 }
 
@@ -138,13 +141,14 @@ function restApis(stack: string, resources: Record<string, Json>, functionOf: (v
     };
     const routes: ApiRoute[] = [];
     const skipped: string[] = [];
-    const authorizers = new AuthorizerReader(resources, functionOf, skipped);
+    const notes: string[] = [];
+    const authorizers = new AuthorizerReader(resources, functionOf, skipped, notes);
     for (const [, method] of byType(resources, 'AWS::ApiGateway::Method')) {
       const p = method.Properties ?? {};
       if (refTo(p.RestApiId) !== apiId) continue;
       const resourcePath = pathOf(p.ResourceId) ?? '?';
       const label = `${p.HttpMethod} ${resourcePath}`;
-      const mock = p.Integration?.Type === 'MOCK' ? mockResponse(p.Integration, skipped, label) : undefined;
+      const mock = p.Integration?.Type === 'MOCK' ? mockResponse(p.Integration, notes, label) : undefined;
       const fn = p.Integration?.Type === 'AWS_PROXY' ? functionOf(p.Integration.Uri) : undefined;
       if (!fn && !mock) {
         skipped.push(`${label}: its ${p.Integration?.Type ?? 'missing'} integration is not a container-image function of this stack`);
@@ -155,9 +159,9 @@ function restApis(stack: string, resources: Record<string, Json>, functionOf: (v
       routes.push({ method: p.HttpMethod, path: resourcePath, ...(fn ? { functionPath: fn } : { mock }), payloadFormat: '1.0', authorization });
     }
     const stageProps = byType(resources, 'AWS::ApiGateway::Stage').find(([, s]) => refTo(s.Properties?.RestApiId) === apiId)?.[1].Properties;
-    const stageVariables = literalVariables(stageProps?.Variables, skipped);
+    const stageVariables = literalVariables(stageProps?.Variables, notes);
     const binaryMediaTypes = api.Properties?.BinaryMediaTypes ?? [];
-    return { kind: 'rest-api', stack, logicalId: apiId, stage: stageProps?.StageName ?? 'prod', timeoutSeconds: 29, binaryMediaTypes, routes, skipped, stageVariables };
+    return { kind: 'rest-api', stack, logicalId: apiId, stage: stageProps?.StageName ?? 'prod', timeoutSeconds: 29, binaryMediaTypes, routes, skipped, notes, stageVariables };
   });
 }
 
@@ -176,6 +180,7 @@ function functionUrls(
       binaryMediaTypes: [],
       routes: [{ method: 'ANY', path: '$default', functionPath: fn, payloadFormat: '2.0' as const, authorization: { type: 'NONE' as const } }],
       skipped: [],
+      notes: [],
       stageVariables: {},
     }];
   });
@@ -187,7 +192,7 @@ function functionUrls(
  * (`'value'`). CDK's CORS preflight for several origins adds a response template that echoes an
  * allowed Origin: read as `echoOrigins`. Other templates are not rendered (said).
  */
-function mockResponse(integration: Json, skipped: string[], label: string): MockResponse | undefined {
+function mockResponse(integration: Json, notes: string[], label: string): MockResponse | undefined {
   const response = (integration.IntegrationResponses ?? []).find((r: Json) => !r.SelectionPattern);
   if (!response) return undefined; // said by the caller: not served
   const headers: Array<[string, string]> = [];
@@ -195,12 +200,12 @@ function mockResponse(integration: Json, skipped: string[], label: string): Mock
     const name = /^method\.response\.header\.(.+)$/.exec(key)?.[1];
     const literal = typeof value === 'string' ? /^'(.*)'$/.exec(value)?.[1] : undefined;
     if (name && literal !== undefined) headers.push([name, literal]);
-    else skipped.push(`${label}: MOCK response parameter ${key} = ${JSON.stringify(value)} is not a literal: not set`);
+    else notes.push(`${label}: MOCK response parameter ${key} = ${JSON.stringify(value)} is not a literal: not set`);
   }
   const template = Object.values(response.ResponseTemplates ?? {}).join('\n');
   const echoOrigins = /responseOverride\.header\.Access-Control-Allow-Origin\s*=\s*\$origin/.test(template)
     ? [...template.matchAll(/\$origin == "([^"]*)"/g)].map(m => m[1]) : [];
-  if (template.trim() && echoOrigins.length === 0) skipped.push(`${label}: its MOCK response template is not rendered (the body is empty)`);
+  if (template.trim() && echoOrigins.length === 0) notes.push(`${label}: its MOCK response template is not rendered (the body is empty)`);
   return { statusCode: Number(response.StatusCode ?? 200), headers, echoOrigins };
 }
 

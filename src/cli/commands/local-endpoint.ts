@@ -57,6 +57,7 @@ export async function startApiCommand(io: CliIo, o: LocalEndpointCommandOptions)
       for (const route of api.routes) io.err(`  ${describeRoute(route)}\n`);
       if (api.cors) io.err(`  CORS: preflights answered by the gateway for ${api.cors.allowOrigins.join(', ') || 'no origin'}\n`);
       for (const skipped of api.skipped) io.err(`  not served: ${skipped}\n`);
+      for (const note of api.notes) io.err(`  note: ${note}\n`);
     }
     io.err('Ctrl-C stops it and its containers\n');
     return server;

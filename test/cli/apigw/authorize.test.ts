@@ -111,6 +111,13 @@ describe('Lambda authorizers', () => {
     if (expected.startsWith('500')) expect(log.join('\n')).toMatch(/^Api: authorizer Auth (failed|answered what API Gateway cannot use)/);
   });
 
+  test('an authorizer that cannot run (its image, the engine) is a 500, said', async () => {
+    const log: string[] = [];
+    const a = new Authorizers({ invoke: async () => { throw new Error('image missing'); }, keys: new KeySets(), log: l => log.push(l) });
+    expect(await status(a.authorize(request(lambda())))).toBe('500 {"message":null}');
+    expect(log).toEqual(['Api: authorizer Auth could not run (image missing): 500']);
+  });
+
   test('REST REQUEST: the request without its body, with type and methodArn', async () => {
     const { a, events } = authorizers(() => allow());
     await a.authorize(request(lambda({ type: 'rest-request', identitySources: [header('Authorization')] })));

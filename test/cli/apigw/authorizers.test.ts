@@ -51,6 +51,7 @@ describe('authorizers read from the templates', () => {
       headers: expect.arrayContaining([['Access-Control-Allow-Origin', 'https://app.example.com'], ['Access-Control-Allow-Methods', 'GET,POST'], ['Access-Control-Max-Age', '600']]),
     });
     expect(apis.find(a => a.kind === 'rest-api')!.skipped).toEqual([]);
+    expect(apis.find(a => a.kind === 'rest-api')!.notes).toEqual([]);
   });
 
   test('HTTP API CorsConfiguration', () => {
@@ -59,20 +60,21 @@ describe('authorizers read from the templates', () => {
     });
   });
 
-  test('what cannot be emulated is said: an authorizer elsewhere, a user pool known only after deployment, an issuer from a Ref', () => {
+  test('what cannot be emulated is said: an authorizer elsewhere, an issuer from a Ref, an invalid expression (not served); a user pool known only after deployment (a note)', () => {
     const skipped: string[] = [];
+    const notes: string[] = [];
     const resources = {
       Pooled: { Type: 'AWS::ApiGateway::Authorizer', Properties: { Type: 'COGNITO_USER_POOLS', Name: 'P', IdentitySource: 'method.request.header.Authorization', ProviderARNs: [{ 'Fn::GetAtt': ['Pool', 'Arn'] }] } },
       BadRegex: { Type: 'AWS::ApiGateway::Authorizer', Properties: { Type: 'TOKEN', Name: 'R', IdentitySource: 'method.request.header.Authorization', IdentityValidationExpression: '(unclosed', AuthorizerUri: {} } },
       Jwt: { Type: 'AWS::ApiGatewayV2::Authorizer', Properties: { AuthorizerType: 'JWT', Name: 'J', IdentitySource: ['$request.header.Authorization'], JwtConfiguration: { Issuer: { Ref: 'X' } } } },
     };
-    const reader = new AuthorizerReader(resources, () => undefined, skipped);
+    const reader = new AuthorizerReader(resources, () => undefined, skipped, notes);
     expect(reader.authorization({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: 'Pooled' } }, 'GET /a')).toMatchObject({ authorizer: { issuers: ['https://cognito-idp.*.amazonaws.com/*'] } });
     expect(reader.authorization({ AuthorizationType: 'JWT', AuthorizerId: { Ref: 'Jwt' } }, 'GET /b')).toBeUndefined();
     expect(reader.authorization({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: 'Elsewhere' } }, 'GET /c')).toBeUndefined();
-    expect(new AuthorizerReader(resources, () => 'S/Fn', skipped).authorization({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: 'BadRegex' } }, 'GET /d')).toBeUndefined();
+    expect(new AuthorizerReader(resources, () => 'S/Fn', skipped, notes).authorization({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: 'BadRegex' } }, 'GET /d')).toBeUndefined();
+    expect(notes).toEqual([expect.stringMatching(/^authorizer P: the user pool .* is known only after deployment: any https:\/\/cognito-idp\.\*\.amazonaws\.com\/\* issuer is accepted/)]);
     expect(skipped).toEqual([
-      expect.stringMatching(/^authorizer P: the user pool .* is known only after deployment: any https:\/\/cognito-idp\.\*\.amazonaws\.com\/\* issuer is accepted/),
       'GET /b: authorizer J: its issuer {"Ref":"X"} is known only after deployment',
       'GET /c: its CUSTOM authorizer is not a resource of this stack',
       'GET /d: authorizer R: its identityValidationExpression "(unclosed" is not a valid regular expression',

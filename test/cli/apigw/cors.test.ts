@@ -40,11 +40,11 @@ describe('HTTP API CORS', () => {
   });
 
   test('read from the template; a list known only after deployment is said', () => {
-    const skipped: string[] = [];
-    expect(readCorsConfiguration(undefined, skipped)).toBeUndefined();
-    expect(readCorsConfiguration({ AllowOrigins: [{ 'Fn::GetAtt': ['Site', 'Url'] }], AllowMethods: ['GET'] }, skipped)).toEqual({
+    const notes: string[] = [];
+    expect(readCorsConfiguration(undefined, notes)).toBeUndefined();
+    expect(readCorsConfiguration({ AllowOrigins: [{ 'Fn::GetAtt': ['Site', 'Url'] }], AllowMethods: ['GET'] }, notes)).toEqual({
       allowOrigins: [], allowMethods: ['GET'], allowHeaders: [], exposeHeaders: [], maxAge: undefined, allowCredentials: false,
     });
-    expect(skipped).toEqual(['CORS AllowOrigins: [{"Fn::GetAtt":["Site","Url"]}] is known only after deployment: none']);
+    expect(notes).toEqual(['CORS AllowOrigins: [{"Fn::GetAtt":["Site","Url"]}] is known only after deployment: none']);
   });
 });

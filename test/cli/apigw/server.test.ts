@@ -185,7 +185,7 @@ test('stage variables reach the function as API Gateway sends them: HTTP API 2.0
   try {
     expect(await (await fetch(`${served['http-api'].url}/v`)).json()).toEqual({ stageVariables: { color: 'blue' }, stage: '$default' });
     expect(await (await fetch(`${served['rest-api'].url}/v`)).json()).toEqual({ stageVariables: { color: 'red' }, stage: 'dev' });
-    expect(served['rest-api'].api.skipped).toEqual([expect.stringMatching(/^stage variable table: \{"Ref":"AWS::StackName"\} is known only after deployment: not set$/)]);
+    expect(served['rest-api'].api.notes).toEqual([expect.stringMatching(/^stage variable table: \{"Ref":"AWS::StackName"\} is known only after deployment: not set$/)]);
   } finally {
     await server.stop();
   }
@@ -236,4 +236,24 @@ describe('authorizers and CORS (the conformance app, its functions faked)', () =
       await server.stop();
     }
   });
+});
+
+test('REST CORS with several origins (CDK\'s response template): an allowed Origin is echoed, another gets the first', async () => {
+  const { app, stack } = newStack({ 'aws:cdk:enable-path-metadata': true });
+  const fn = new LambdaContainerFunction(stack, 'Fn', { baseImage: BaseImage.python('3.13'), entry: tempTree({ 'app.py': '' }), cmd: ['app.handler'] });
+  const rest = new apigw.RestApi(stack, 'Rest', { defaultCorsPreflightOptions: { allowOrigins: ['https://a.example.com', 'https://b.example.com'] } });
+  rest.root.addResource('v').addMethod('GET', new apigw.LambdaIntegration(fn));
+  const f = fakes(() => ({ statusCode: 200, body: '' }));
+  const server = new LocalApiServer(app.synth().directory, { port: 0, starter: f.starter });
+  const [served] = await server.start();
+  try {
+    const preflight = (origin: string) => fetch(`${served.url}/v`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } });
+    expect((await preflight('https://b.example.com')).headers.get('access-control-allow-origin')).toBe('https://b.example.com');
+    expect((await preflight('https://c.example.com')).headers.get('access-control-allow-origin')).toBe('https://a.example.com');
+    expect((await preflight('https://a.example.com')).headers.get('vary')).toBe('Origin');
+    expect(served.api.notes).toEqual([]);
+    expect(f.events).toEqual([]);
+  } finally {
+    await server.stop();
+  }
 });

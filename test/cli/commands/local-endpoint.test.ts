@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
-import { startLambdaCommand } from '../../../src/cli/commands/local-endpoint';
+import { conformanceApp } from '../../../e2e/fixtures/apigw-conformance/app';
+import { startApiCommand, startLambdaCommand } from '../../../src/cli/commands/local-endpoint';
 import { EXIT_CODES } from '../../../src/cli/errors';
 import { close, listen } from '../../../src/cli/local/http';
 import { main } from '../../../src/cli/main';
@@ -51,4 +52,27 @@ test('Ctrl-C stops a running endpoint: it stops listening and the command ends w
   expect(err).toMatch(/SIGINT: stopping, removing 0 container\(s\)/);
   await expect(fetch(url)).rejects.toThrow();
   expect(process.listenerCount('SIGINT')).toBe(0);
+});
+
+test('start-api lists each route with its authorizer, the MOCK methods and the CORS configuration', async () => {
+  const app = conformanceApp(path.join(tempTree({}), 'cdk.out'));
+  let err = '';
+  const io = { out: () => undefined, err: (t: string) => { err += t; } };
+  const running = startApiCommand(io, { ...options(0), app });
+  await new Promise<void>(resolve => {
+    const timer = setInterval(() => { if (err.includes('Ctrl-C stops it')) { clearInterval(timer); resolve(); } }, 20);
+  });
+  process.emit('SIGINT', 'SIGINT');
+  expect(await running).toBe(EXIT_CODES.ok);
+  for (const line of [
+    '  GET /jwt/scoped -> ApiConformanceHttp/Echo (payload 2.0, JWT authorizer Jwt, scopes orders/read)',
+    '  GET /simple -> ApiConformanceHttp/Echo (payload 2.0, Lambda authorizer Simple (payload 2.0, simple responses, cached 300 s))',
+    '  GET /policy -> ApiConformanceHttp/Echo (payload 2.0, Lambda authorizer Policy (payload 1.0))',
+    '  GET /iam -> ApiConformanceHttp/Echo (payload 2.0, IAM (SigV4))',
+    '  CORS: preflights answered by the gateway for https://app.example.com',
+    '  OPTIONS /token -> MOCK 204',
+    '  GET /request -> ApiConformanceRest/Echo (payload 1.0, Lambda authorizer ApiConformanceRestRequest0E073A36 (REQUEST, cached 300 s))',
+    '  GET /cognito/scoped -> ApiConformanceRest/Echo (payload 1.0, Cognito user-pool authorizer ApiConformanceRestCognito3C2F46D7, scopes orders/read)',
+  ]) expect(err.split('\n')).toContain(line);
+  expect(err).not.toMatch(/not served|note:/);
 });
