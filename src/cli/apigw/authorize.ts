@@ -39,7 +39,7 @@ export interface AuthorizationRequest extends SignedRequest {
 
 export interface AuthorizersOptions {
   /** Runs an authorizer function (in the pool the integrations run in). */
-  readonly invoke: (functionPath: string, event: Buffer) => Promise<{ payload: string; functionError?: string }>;
+  readonly invoke: (functionPath: string, event: Buffer, timeoutSeconds: number) => Promise<{ payload: string; functionError?: string } | 'timeout'>;
   readonly keys: KeySets;
   /** The secret access key of an access key ID, when start-api has it. @default - none: IAM signatures are checked for form only */
   readonly secretFor?: (accessKeyId: string) => Promise<string | undefined>;
@@ -145,7 +145,8 @@ export class Authorizers {
       const event = this.authorizerEvent(req, authorizer, arn, values as string[]);
       let answer: Awaited<ReturnType<AuthorizersOptions['invoke']>>;
       try {
-        answer = await this.options.invoke(authorizer.functionPath, Buffer.from(JSON.stringify(event)));
+        answer = await this.options.invoke(authorizer.functionPath, Buffer.from(JSON.stringify(event)), req.api.timeoutSeconds);
+        if (answer === 'timeout') throw new Error(`no answer within ${req.api.timeoutSeconds} s`);
       } catch (e) {
         // The authorizer could not run (its image, the engine): API Gateway's answer to an authorizer that fails.
         this.options.log?.(`${req.api.logicalId}: authorizer ${authorizer.name} could not run (${(e as Error).message}): 500`);

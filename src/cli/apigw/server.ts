@@ -65,7 +65,7 @@ export class LocalApiServer {
     this.pools = new FunctionPools(assemblyDir, options);
     this.authorizers = new Authorizers({
       // Authorizer functions run in the same pool as the integrations.
-      invoke: (functionPath, event) => this.pools.invoke(findFunction(this.assemblyDir, functionPath), event, 'RequestResponse'),
+      invoke: (functionPath, event, timeoutSeconds) => this.invokeWithin(functionPath, event, timeoutSeconds),
       keys: new KeySets(options.jwks),
       secretFor: async accessKeyId => {
         // The credentials the functions get (--no-credentials: none, so no signature can be checked).
@@ -233,16 +233,23 @@ export class LocalApiServer {
   }
 
   private async invoke(api: Api, route: ApiRoute, event: Buffer): Promise<HttpResponse> {
-    const fn = findFunction(this.assemblyDir, route.functionPath!);
+    const answer = await this.invokeWithin(route.functionPath!, event, api.timeoutSeconds);
+    if (answer === 'timeout') return gatewayError(api, 504);
+    return httpResponse(api, route, answer.payload, answer.functionError);
+  }
+
+  /**
+   * A function's answer, or 'timeout' after `seconds` (API Gateway's integration timeout; an
+   * authorizer gets no longer). A debugged function may sit at a breakpoint: no timeout (said at start).
+   */
+  private async invokeWithin(functionPath: string, event: Buffer, seconds: number) {
+    const fn = findFunction(this.assemblyDir, functionPath);
     let timer: NodeJS.Timeout | undefined;
-    // A debugged function may sit at a breakpoint: the integration's timeout is lifted (said at start).
     const timeout = new Promise<'timeout'>(resolve => {
-      if (!this.options.debugTargets?.has(fn.path)) timer = setTimeout(() => resolve('timeout'), api.timeoutSeconds * 1000);
+      if (!this.options.debugTargets?.has(fn.path)) timer = setTimeout(() => resolve('timeout'), seconds * 1000);
     });
     try {
-      const answer = await Promise.race([this.pools.invoke(fn, event, 'RequestResponse'), timeout]);
-      if (answer === 'timeout') return gatewayError(api, 504);
-      return httpResponse(api, route, answer.payload, answer.functionError);
+      return await Promise.race([this.pools.invoke(fn, event, 'RequestResponse'), timeout]);
     } finally {
       clearTimeout(timer);
     }

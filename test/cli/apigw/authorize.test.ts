@@ -118,6 +118,15 @@ describe('Lambda authorizers', () => {
     expect(log).toEqual(['Api: authorizer Auth could not run (image missing): 500']);
   });
 
+  test('an authorizer that does not answer within the API\'s timeout is a 500, said', async () => {
+    const log: string[] = [];
+    const timeouts: number[] = [];
+    const a = new Authorizers({ invoke: async (_f, _e, seconds) => { timeouts.push(seconds); return 'timeout'; }, keys: new KeySets(), log: l => log.push(l) });
+    expect(await status(a.authorize(request(lambda())))).toBe('500 {"message":null}');
+    expect(timeouts).toEqual([29]);
+    expect(log).toEqual(['Api: authorizer Auth could not run (no answer within 29 s): 500']);
+  });
+
   test('REST REQUEST: the request without its body, with type and methodArn', async () => {
     const { a, events } = authorizers(() => allow());
     await a.authorize(request(lambda({ type: 'rest-request', identitySources: [header('Authorization')] })));
