@@ -257,3 +257,46 @@ test('REST CORS with several origins (CDK\'s response template): an allowed Orig
     await server.stop();
   }
 });
+
+test('the events authorizer functions get have the keys of AWS\'s samples (test/fixtures/authorizer-events)', async () => {
+  const app = conformanceApp(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-')), 'cdk.out'));
+  const events = new Map<string, any>();
+  const starter = async (fn: ImageFunction): Promise<RunningFunction> => ({
+    createMs: 0,
+    startedAt: 0,
+    invoke: async body => {
+      const event = JSON.parse(body.toString());
+      const name = fn.path.split('/')[1];
+      if (name !== 'Echo') events.set(event.version === '2.0' ? 'http-v2' : event.version === '1.0' ? 'http-v1' : event.type === 'TOKEN' ? 'rest-token' : 'rest-request', event);
+      const answer = name === 'SimpleAuthorizer' ? { isAuthorized: true }
+        : name === 'Echo' ? { statusCode: 200, body: '' }
+          : { principalId: 'p', policyDocument: { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: '*' }] } };
+      return { statusCode: 200, body: JSON.stringify(answer), roundTripMs: 0, receivedAt: 0, lines: async () => [] };
+    },
+    stop: async () => undefined,
+  });
+  const server = new LocalApiServer(app, { port: 0, starter });
+  const urls = Object.fromEntries((await server.start()).map(s => [s.api.kind, s.url]));
+  try {
+    const headers = { 'authorization': 'allow', 'x-user': 'allow', 'cookie': 'a=1; b=2' };
+    for (const url of [`${urls['http-api']}/simple/7?p=1&p=2`, `${urls['http-api']}/policy?p=1`, `${urls['rest-api']}/token`, `${urls['rest-api']}/request?tenant=a`]) {
+      expect((await fetch(url, { headers })).status).toBe(200);
+    }
+  } finally {
+    await server.stop();
+  }
+  const fixtures = path.join(__dirname, '..', '..', 'fixtures', 'authorizer-events');
+  const missing = (sample: any, ours: any, at = ''): string[] => Object.keys(sample).flatMap(key => {
+    if (!(key in (ours ?? {}))) return [`${at}${key}`];
+    return ['requestContext', 'identity'].includes(key) ? missing(sample[key], ours[key], `${at}${key}.`) : [];
+  });
+  for (const kind of ['http-v2', 'http-v1', 'rest-token', 'rest-request']) {
+    const sample = JSON.parse(fs.readFileSync(path.join(fixtures, `${kind}.json`), 'utf8'));
+    expect([kind, missing(sample, events.get(kind))]).toEqual([kind, []]);
+  }
+  // TOKEN has exactly its three keys; the others never carry the body.
+  expect(Object.keys(events.get('rest-token')).sort()).toEqual(['authorizationToken', 'methodArn', 'type']);
+  for (const kind of ['http-v2', 'http-v1', 'rest-request']) expect([kind, 'body' in events.get(kind), 'isBase64Encoded' in events.get(kind)]).toEqual([kind, false, false]);
+  expect(events.get('http-v2')).toMatchObject({ identitySource: ['allow'], pathParameters: { id: '7' }, cookies: ['a=1', 'b=2'], queryStringParameters: { p: '1,2' }, stageVariables: { env: 'conformance' } });
+  expect(events.get('http-v1')).toMatchObject({ identitySource: 'allow', authorizationToken: 'allow' });
+});
