@@ -111,7 +111,7 @@ export class Authorizers {
     try {
       // The keys of the issuer the token names when it is one of the authorizer's (a token from another is refused by verifyJwt).
       const issuer = authorizer.issuers.find(i => i === peekIssuer(token)) ?? authorizer.issuers[0];
-      const keys = await this.options.keys.keysFor(issuer).catch((e: Error) => {
+      const keys = await this.options.keys.keysFor(issuer, peekHeader(token)?.kid).catch((e: Error) => {
         this.options.log?.(`${req.api.logicalId}: authorizer ${authorizer.name}: the issuer's keys cannot be had (${e.message}): 401`);
         throw new TokenRefused('the issuer\'s keys cannot be had');
       });
@@ -234,15 +234,16 @@ function identityValue(req: AuthorizationRequest, source: IdentitySource): strin
   }
 }
 
-/** The `iss` a token claims, read without checking anything (to pick the issuer's keys). */
-function peekIssuer(token: string): string | undefined {
+/** A part of a token (0: its header, 1: its claims), read without checking anything (to pick the issuer's keys). */
+function peek(token: string, part: 0 | 1): Json {
   try {
-    const iss = JSON.parse(Buffer.from(token.replace(/^Bearer\s+/i, '').split('.')[1] ?? '', 'base64url').toString('utf8')).iss;
-    return typeof iss === 'string' ? iss : undefined;
+    return JSON.parse(Buffer.from(token.replace(/^Bearer\s+/i, '').split('.')[part] ?? '', 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
 }
+const peekIssuer = (token: string): string | undefined => (typeof peek(token, 1)?.iss === 'string' ? peek(token, 1).iss : undefined);
+const peekHeader = (token: string): { kid?: string } | undefined => peek(token, 0);
 
 const parseOr = (text: string): Json => {
   try {

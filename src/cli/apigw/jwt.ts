@@ -84,21 +84,30 @@ export function tokenScopes(claims: Record<string, Json>): string[] {
 
 /** The keys for the authorizers: from the files and URLs given (--jwks), else from each issuer's OIDC discovery document. */
 export class KeySets {
-  private readonly cache = new Map<string, Promise<Jwks>>();
+  private readonly cache = new Map<string, { keys: Promise<Jwks>; at: number }>();
 
-  /** @param sources files or http(s) URLs of JWKS documents; when given, they are the only keys used. */
-  constructor(private readonly sources: readonly string[] = [], private readonly fetchTimeoutMs = 5_000) {}
+  /**
+   * @param sources files or http(s) URLs of JWKS documents; when given, they are the only keys used.
+   * @param refreshAfterMs a token's kid not in the keys reloads them when they are older than this (the issuer rotated its keys).
+   */
+  constructor(private readonly sources: readonly string[] = [], private readonly fetchTimeoutMs = 5_000, private readonly refreshAfterMs = 30_000) {}
 
-  /** The keys to check a token from `issuer` with. Rejects with a message when they cannot be had. */
-  public keysFor(issuer: string): Promise<Jwks> {
+  /**
+   * The keys to check a token from `issuer` with, reloaded when they lack the token's `kid` and were
+   * loaded more than `refreshAfterMs` ago. Rejects with a message when they cannot be had.
+   */
+  public async keysFor(issuer: string, kid?: string): Promise<Jwks> {
     const key = this.sources.length > 0 ? '--jwks' : issuer;
-    if (!this.cache.has(key)) {
-      const loading = this.sources.length > 0 ? this.loadGiven() : this.discover(issuer);
-      // A failure is not kept: the next request tries again (the issuer may be reachable by then).
-      loading.catch(() => this.cache.delete(key));
-      this.cache.set(key, loading);
+    const cached = this.cache.get(key);
+    if (cached) {
+      const keys = await cached.keys;
+      if (kid === undefined || keys.keys.some(k => k.kid === kid) || Date.now() - cached.at < this.refreshAfterMs) return keys;
     }
-    return this.cache.get(key)!;
+    const loading = this.sources.length > 0 ? this.loadGiven() : this.discover(issuer);
+    // A failure is not kept: the next request tries again (the issuer may be reachable by then).
+    loading.catch(() => this.cache.delete(key));
+    this.cache.set(key, { keys: loading, at: Date.now() });
+    return loading;
   }
 
   private async loadGiven(): Promise<Jwks> {

@@ -72,6 +72,23 @@ describe('KeySets', () => {
     expect((await keys.keysFor('https://other')).keys).toHaveLength(1);
   });
 
+  test('a kid not in the keys reloads them once they are older than the refresh interval (a rotation at the issuer)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jwks-'));
+    const file = path.join(dir, 'jwks.json');
+    fs.writeFileSync(file, JSON.stringify(jwks));
+    const rotated = { keys: [{ ...jwks.keys[0], kid: 'k2' }] };
+    const fresh = new KeySets([file], 5_000, 60_000);
+    expect((await fresh.keysFor('https://i', 'k1')).keys.map(k => k.kid)).toEqual(['k1']);
+    fs.writeFileSync(file, JSON.stringify(rotated));
+    expect((await fresh.keysFor('https://i', 'k2')).keys.map(k => k.kid)).toEqual(['k1']); // loaded a moment ago: kept
+    const old = new KeySets([file], 5_000, 0);
+    fs.writeFileSync(file, JSON.stringify(jwks));
+    expect((await old.keysFor('https://i', 'k1')).keys.map(k => k.kid)).toEqual(['k1']);
+    fs.writeFileSync(file, JSON.stringify(rotated));
+    expect((await old.keysFor('https://i', 'k1')).keys.map(k => k.kid)).toEqual(['k1']); // the kid is there: no reload
+    expect((await old.keysFor('https://i', 'k2')).keys.map(k => k.kid)).toEqual(['k2']);
+  });
+
   test('without files: the issuer\'s OIDC discovery document, then its jwks_uri; a failure is not kept', async () => {
     let up = false;
     const server = http.createServer((req, res) => {
