@@ -9,6 +9,7 @@
 import { IdentitySource, JwtAuthorizer, LambdaAuthorizer, RouteAuthorization } from './authorizers';
 import { checkSigV4, evaluatePolicy, executeApiArn, SignedRequest, sigV4Signature } from './iam';
 import { KeySets, TokenRefused, tokenScopes, verifyJwt } from './jwt';
+import { requestAuthorizerEvent, tokenAuthorizerEvent } from './payloads';
 import { gatewayAnswer, HttpResponse } from './responses';
 import { Api, PayloadFormat } from './routes';
 
@@ -202,15 +203,8 @@ export class Authorizers {
 
   /** The event an authorizer function gets: TOKEN's three fields, or the request (REQUEST) in the authorizer's payload format. */
   private authorizerEvent(req: AuthorizationRequest, authorizer: LambdaAuthorizer, arn: string, values: string[]): Json {
-    if (authorizer.type === 'rest-token') return { type: 'TOKEN', authorizationToken: values[0], methodArn: arn };
-    const { body, isBase64Encoded, ...request } = req.eventOf(authorizer.payloadFormat);
-    void body; void isBase64Encoded;
-    if (authorizer.type === 'rest-request') return { type: 'REQUEST', methodArn: arn, ...request };
-    if (authorizer.payloadFormat === '2.0') {
-      const { version, ...rest } = request;
-      return { version, type: 'REQUEST', routeArn: arn, identitySource: values, ...rest };
-    }
-    return { version: '1.0', type: 'REQUEST', methodArn: arn, identitySource: values.join(','), authorizationToken: values.join(','), ...request };
+    if (authorizer.type === 'rest-token') return tokenAuthorizerEvent(values[0], arn);
+    return requestAuthorizerEvent(authorizer.type === 'rest-request' ? 'rest-api' : 'http-api', req.eventOf(authorizer.payloadFormat), arn, values);
   }
 }
 

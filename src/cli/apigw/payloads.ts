@@ -5,7 +5,10 @@
  * through requestEvent (random ids, the time now), `generate-event` with ids derived from its options.
  */
 import * as crypto from 'crypto';
-import type { APIGatewayEventIdentity, APIGatewayEventRequestContext, APIGatewayProxyEvent, APIGatewayProxyEventV2, LambdaFunctionURLEvent } from 'aws-lambda';
+import type {
+  APIGatewayEventIdentity, APIGatewayEventRequestContext, APIGatewayProxyEvent, APIGatewayProxyEventV2,
+  APIGatewayTokenAuthorizerEvent, LambdaFunctionURLEvent,
+} from 'aws-lambda';
 import { Api, ApiRoute } from './routes';
 
 /** A request as the local server read it. */
@@ -245,6 +248,34 @@ export function restApiEvent(req: ApiRequest, c: RestApiContext): RestApiEvent {
     body: req.body ?? null,
     isBase64Encoded: req.isBase64Encoded,
   };
+}
+
+/**
+ * A TOKEN authorizer's event (API Gateway Developer Guide, "Input to an API Gateway Lambda
+ * authorizer"): the token and the method's ARN, nothing else.
+ */
+export function tokenAuthorizerEvent(token: string, methodArn: string): APIGatewayTokenAuthorizerEvent {
+  return { type: 'TOKEN', authorizationToken: token, methodArn };
+}
+
+/**
+ * A REQUEST authorizer's event: the request as the integration would get it, without its body, with
+ * the authorizer's fields (same guide; "Control access to HTTP APIs with AWS Lambda authorizers"):
+ * a REST API's `type` and `methodArn`; an HTTP API's payload 2.0 `routeArn` and the identity
+ * sources' values as a list, its payload 1.0 `methodArn` and the values comma-joined as
+ * `identitySource` and `authorizationToken`.
+ */
+export function requestAuthorizerEvent(
+  api: 'rest-api' | 'http-api', request: RestApiEvent | APIGatewayProxyEventV2, arn: string, identitySource: readonly string[],
+): Record<string, unknown> {
+  const { body, isBase64Encoded, ...rest } = request as Record<string, unknown>;
+  void body; void isBase64Encoded;
+  if (api === 'rest-api') return { type: 'REQUEST', methodArn: arn, ...rest };
+  if (rest.version === '2.0') {
+    const { version, ...v2 } = rest;
+    return { version, type: 'REQUEST', routeArn: arn, identitySource: [...identitySource], ...v2 };
+  }
+  return { version: '1.0', type: 'REQUEST', methodArn: arn, identitySource: identitySource.join(','), authorizationToken: identitySource.join(','), ...rest };
 }
 
 /** The account start-api's events name. */

@@ -1,13 +1,15 @@
 /**
  * `generate-event` apigateway-http, apigateway-rest, function-url and alb: the request the options
  * describe, as API Gateway (through apigw/payloads, the builders start-api uses), a function URL or
- * an Application Load Balancer sends it.
+ * an Application Load Balancer sends it; and the apigateway-authorizer-* kinds, the input of a Lambda
+ * authorizer for that request (the builders start-api's authorizers use).
  */
-import type { ALBEvent, APIGatewayProxyEventV2, LambdaFunctionURLEvent } from 'aws-lambda';
+import type { ALBEvent, APIGatewayProxyEventV2, APIGatewayTokenAuthorizerEvent, LambdaFunctionURLEvent } from 'aws-lambda';
 import { DIGITS, LOWER_ALNUM, Options, traceId } from './options';
+import { identitySource } from '../apigw/authorizers';
 import {
   allValues, apiGatewayId, ApiRequest, executeApiDomain, functionUrlDomain, functionUrlEvent,
-  httpApiEvent, lastValues, Pairs, RestApiEvent, restApiEvent,
+  httpApiEvent, lastValues, Pairs, requestAuthorizerEvent, RestApiEvent, restApiEvent, tokenAuthorizerEvent,
 } from '../apigw/payloads';
 
 /** The request the options describe. */
@@ -106,9 +108,9 @@ function v2SampleHeaders(o: Options, host: string): Pairs {
 }
 
 /** Shape: SAM's apigateway/HttpApi.json, less the authorizer, client certificate and stage variables an API without them leaves out. */
-export function apiGatewayHttp(o: Options): APIGatewayProxyEventV2 {
+export function apiGatewayHttp(o: Options, extraSampleHeaders: Pairs = []): APIGatewayProxyEventV2 {
   const apiId = o.ids.chars('api-id', 10, LOWER_ALNUM);
-  const req = httpRequest(o, v2SampleHeaders(o, executeApiDomain(apiId, o.region)));
+  const req = httpRequest(o, [...v2SampleHeaders(o, executeApiDomain(apiId, o.region)), ...extraSampleHeaders]);
   const routeKey = o.given('route') ?? `${req.method} ${req.path}`;
   const route = /^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\/\S*)$/.exec(routeKey);
   if (routeKey !== '$default' && !route) throw o.invalid('route', routeKey, 'not "METHOD /path" nor $default', 'give one like "GET /orders/{id}"');
@@ -202,4 +204,53 @@ export function alb(o: Options): ALBEvent {
     body: req.body ?? '',
     isBase64Encoded: req.isBase64Encoded,
   };
+}
+
+/** The method's ARN of an event's request: arn:aws:execute-api:<region>:<account>:<api-id>/<stage>/<METHOD>/<path>. */
+function executeApiArnOf(o: Options, apiId: string, stage: string, method: string, requestPath: string): string {
+  return o.arn('execute-api', `${apiId}/${stage}/${method}/${requestPath.replace(/^\//, '')}`);
+}
+
+/** Shape: the API Gateway Developer Guide's TOKEN input, "Input to an API Gateway Lambda authorizer" (SAM's apigateway/ApiGatewayAuthorizer.json). */
+export function apiGatewayTokenAuthorizer(o: Options): APIGatewayTokenAuthorizerEvent {
+  const method = o.string('method').toUpperCase();
+  if (!METHODS.includes(method)) throw o.invalid('method', o.string('method'), 'not an HTTP method', `use one of ${METHODS.join(', ')}`);
+  const requestPath = o.string('path');
+  if (!requestPath.startsWith('/') || requestPath.includes('?')) throw o.invalid('path', requestPath, 'not a path', 'give one like /orders/7');
+  const stage = o.name('stage', /^[A-Za-z0-9_-]{1,128}$/, 'stage name');
+  return tokenAuthorizerEvent(o.string('token'), executeApiArnOf(o, o.ids.chars('api-id', 10, LOWER_ALNUM), stage, method, requestPath));
+}
+
+/**
+ * Shape: SAM's apigateway/ApiGatewayRestRequestAuthorizer.json (the Developer Guide's REQUEST
+ * sample) with the request context and multi-value maps the integration gets, as recorded in
+ * aws-powertools tests/events/apiGatewayAuthorizerRequestEvent.json: apigateway-rest's event without
+ * its body, with type and methodArn.
+ */
+export function apiGatewayRequestAuthorizer(o: Options): Record<string, unknown> {
+  const event = apiGatewayRest(o);
+  return requestAuthorizerEvent('rest-api', event, executeApiArnOf(o, event.requestContext.apiId, event.requestContext.stage, event.httpMethod, event.path), []);
+}
+
+/**
+ * Shape: the Developer Guide's payload 2.0 sample, "Control access to HTTP APIs with AWS Lambda
+ * authorizers" (recorded in aws-powertools tests/events/apiGatewayAuthorizerV2Event.json), less the
+ * client certificate: apigateway-http's event without its body, with type, routeArn and the values of
+ * the identity sources. The sample request carries `authorization: allow` for the default source.
+ */
+export function apiGatewayHttpAuthorizer(o: Options): Record<string, unknown> {
+  const event = apiGatewayHttp(o, [['authorization', 'allow']]);
+  const values = o.list('identity-source').map(expression => {
+    const source = identitySource(expression);
+    if (!source || source.from === 'stage') throw o.invalid('identity-source', expression, 'not a request header, query string or context variable', 'give one like $request.header.Authorization');
+    const value = source.from === 'header' ? event.headers[source.name.toLowerCase()]
+      : source.from === 'query' ? event.queryStringParameters?.[source.name]
+        : source.name.split('.').reduce<any>((at, key) => at?.[key], event.requestContext);
+    if (value === undefined) {
+      throw o.invalid('identity-source', expression, 'not in the request (API Gateway would answer 401 without calling the authorizer)', 'give it, e.g. --header "Authorization: allow" or --query');
+    }
+    return String(value);
+  });
+  const { http } = event.requestContext;
+  return requestAuthorizerEvent('http-api', event, executeApiArnOf(o, event.requestContext.apiId, event.requestContext.stage, http.method, http.path), values);
 }

@@ -14,9 +14,9 @@
  * (through apigw/payloads), messaging, streams and eventbridge, the options, ids and times in options.
  */
 import { cloudWatchLogs, eventBridge, eventBridgeSchedule } from './eventbridge';
-import { alb, apiGatewayHttp, apiGatewayRest, functionUrl } from './http';
+import { alb, apiGatewayHttp, apiGatewayHttpAuthorizer, apiGatewayRequestAuthorizer, apiGatewayRest, apiGatewayTokenAuthorizer, functionUrl } from './http';
 import { sns, sqs } from './messaging';
-import { ACCOUNT, BUCKET, EventOptionInfo, EventOptionValues, HTTP_REQUEST, KEY, Options, OptionSpec, REGION, SIZE, TIME } from './options';
+import { ACCOUNT, BUCKET, EventOptionInfo, EventOptionValues, HTTP_REQUEST, KEY, METHOD, Options, OptionSpec, PATH, REGION, SIZE, TIME } from './options';
 import { s3Delete, s3Put } from './s3';
 import { dynamodbStream, kinesis, STREAM_EVENTS } from './streams';
 import { UsageError } from '../errors';
@@ -55,6 +55,26 @@ const KINDS: readonly KindSpec[] = [
     ...HTTP_REQUEST,
     { flag: 'resource', description: 'the resource that matched; {name} and {proxy+} parts give pathParameters', defaultValue: '/{proxy+}' },
     { flag: 'stage', description: 'the stage', defaultValue: 'prod' },
+    ACCOUNT,
+  ]),
+  defineKind('apigateway-authorizer-token', 'API Gateway REST API TOKEN authorizer input (the token and the method ARN)', apiGatewayTokenAuthorizer, [
+    { flag: 'token', description: 'the token from the identity source header', defaultValue: 'allow' },
+    METHOD,
+    PATH,
+    { flag: 'stage', description: 'the stage', defaultValue: 'prod' },
+    ACCOUNT,
+  ]),
+  defineKind('apigateway-authorizer-request', 'API Gateway REST API REQUEST authorizer input (the request without its body, and the method ARN)', apiGatewayRequestAuthorizer, [
+    ...HTTP_REQUEST,
+    { flag: 'resource', description: 'the resource that matched; {name} and {proxy+} parts give pathParameters', defaultValue: '/{proxy+}' },
+    { flag: 'stage', description: 'the stage', defaultValue: 'prod' },
+    ACCOUNT,
+  ]),
+  defineKind('apigateway-authorizer-http', 'API Gateway HTTP API Lambda authorizer input (payload format 2.0: the request without its body, routeArn, identitySource)', apiGatewayHttpAuthorizer, [
+    ...HTTP_REQUEST,
+    { flag: 'route', description: 'the route key that matched, "METHOD /path" or $default; {name} parts give pathParameters', defaultValue: 'METHOD PATH', computed: true },
+    { flag: 'stage', description: 'the stage', defaultValue: '$default' },
+    { flag: 'identity-source', description: 'an identity source whose value goes in identitySource: $request.header.X, $request.querystring.x, $context.x', defaultValue: '$request.header.Authorization', repeatable: true },
     ACCOUNT,
   ]),
   defineKind('function-url', 'Lambda function URL request (payload format 2.0, auth type NONE)', functionUrl, [

@@ -48,8 +48,8 @@ export const KEY: OptionSpec = {
 };
 export const SIZE: OptionSpec = { flag: 'size', description: 'the object size in bytes', defaultValue: '1024' };
 
-const METHOD: OptionSpec = { flag: 'method', description: 'the HTTP method', defaultValue: 'POST' };
-const PATH: OptionSpec = { flag: 'path', description: 'the request path', defaultValue: '/orders' };
+export const METHOD: OptionSpec = { flag: 'method', description: 'the HTTP method', defaultValue: 'POST' };
+export const PATH: OptionSpec = { flag: 'path', description: 'the request path', defaultValue: '/orders' };
 const QUERY: OptionSpec = { flag: 'query', description: 'the query string, as in the URL: a=1&b=2' };
 const HEADER: OptionSpec = {
   flag: 'header',

@@ -131,3 +131,34 @@ describe('http errors are usage errors that name the kind, the flag, the value a
     expect(failure(kind, options).message).toMatch(message);
   });
 });
+
+describe('authorizer inputs', () => {
+  test('apigateway-authorizer-token: the token and the method ARN of --method, --path and --stage', () => {
+    const e = event('apigateway-authorizer-token', { token: 'Bearer abc', method: 'get', path: '/orders/7', stage: 'dev', account: '111122223333', region: 'eu-west-1' });
+    expect(e).toEqual({ type: 'TOKEN', authorizationToken: 'Bearer abc', methodArn: expect.stringMatching(/^arn:aws:execute-api:eu-west-1:111122223333:[a-z0-9]{10}\/dev\/GET\/orders\/7$/) });
+    expect(failure('apigateway-authorizer-token', { method: 'FETCH' }).message).toMatch(/^generate-event apigateway-authorizer-token: invalid --method "FETCH": not an HTTP method\. Fix: use one of GET, /);
+    expect(failure('apigateway-authorizer-token', { path: 'orders' }).message).toMatch(/invalid --path "orders": not a path\. Fix: give one like \/orders\/7\.$/);
+  });
+
+  test('apigateway-authorizer-request: apigateway-rest\'s request without its body, with type and the method ARN', () => {
+    const options = { method: 'POST', path: '/orders/42', resource: '/orders/{id}', header: ['X-User: alice'], stage: 'dev' };
+    const request = event('apigateway-rest', options);
+    const e = event('apigateway-authorizer-request', options);
+    expect(e.type).toBe('REQUEST');
+    expect(e.methodArn).toBe(`arn:aws:execute-api:us-east-1:123456789012:${e.requestContext.apiId}/dev/POST/orders/42`);
+    // The request's fields but its body (its ids are the kind's own).
+    expect(Object.keys(e).sort()).toEqual([...Object.keys(request).filter(k => !['body', 'isBase64Encoded'].includes(k)), 'methodArn', 'type'].sort());
+    expect(e).toMatchObject({ resource: '/orders/{id}', path: '/orders/42', httpMethod: 'POST', pathParameters: { id: '42' }, headers: { 'X-User': 'alice' } });
+  });
+
+  test('apigateway-authorizer-http: routeArn and identitySource from --identity-source; a source not in the request is an error', () => {
+    const e = event('apigateway-authorizer-http', { 'method': 'GET', 'path': '/orders/7', 'route': 'GET /orders/{id}', 'query': 'tenant=a', 'identity-source': ['$request.header.Authorization', '$request.querystring.tenant', '$context.http.method'] });
+    expect(e).toMatchObject({ version: '2.0', type: 'REQUEST', identitySource: ['allow', 'a', 'GET'], routeKey: 'GET /orders/{id}', pathParameters: { id: '7' } });
+    expect(e.routeArn).toBe(`arn:aws:execute-api:us-east-1:123456789012:${e.requestContext.apiId}/$default/GET/orders/7`);
+    expect(e.headers.authorization).toBe('allow');
+    expect(event('apigateway-authorizer-http', { header: ['Authorization: Bearer xyz'] }).identitySource).toEqual(['Bearer xyz']);
+    expect(failure('apigateway-authorizer-http', { 'identity-source': ['$request.header.X-Tenant'] }).message)
+      .toMatch(/invalid --identity-source "\$request\.header\.X-Tenant": not in the request \(API Gateway would answer 401 without calling the authorizer\)\. Fix: give it/);
+    expect(failure('apigateway-authorizer-http', { 'identity-source': ['$stageVariables.x'] }).message).toMatch(/not a request header, query string or context variable/);
+  });
+});

@@ -14,7 +14,8 @@ describe('the kinds', () => {
   const kinds = EVENT_KINDS.map(k => k.kind);
 
   test('every kind is listed once, with a one-line description and options that include region and time', () => {
-    expect(kinds).toEqual(['s3-put', 's3-delete', 'apigateway-http', 'apigateway-rest', 'function-url', 'alb', 'sns', 'sqs',
+    expect(kinds).toEqual(['s3-put', 's3-delete', 'apigateway-http', 'apigateway-rest', 'apigateway-authorizer-token', 'apigateway-authorizer-request',
+      'apigateway-authorizer-http', 'function-url', 'alb', 'sns', 'sqs',
       'dynamodb-stream', 'kinesis', 'eventbridge', 'eventbridge-schedule', 'cloudwatch-logs']);
     for (const k of EVENT_KINDS) {
       expect(k.description).toMatch(/^\S.*\S$/);
@@ -54,6 +55,9 @@ describe('each event has the keys AWS sends, as its documented sample (test/fixt
     ['s3-delete', 's3-delete', {}],
     ['apigateway-http', 'apigateway-http', { query: 'parameter1=value1&parameter1=value2', header: ['Cookie: cookie1; cookie2'], route: 'POST /{parameter1}', path: '/x' }],
     ['apigateway-rest', 'apigateway-rest', { query: 'foo=bar' }],
+    ['apigateway-authorizer-token', 'apigateway-authorizer-token', {}],
+    ['apigateway-authorizer-request', 'apigateway-authorizer-request', { query: 'foo=bar' }],
+    ['apigateway-authorizer-http', 'apigateway-authorizer-http', { query: 'parameter1=value1&parameter1=value2', header: ['Cookie: cookie1; cookie2'], route: 'POST /{parameter1}', path: '/x' }],
     ['function-url', 'function-url', { query: 'parameter1=value1', header: ['Cookie: cookie1'] }],
     ['alb', 'alb', { method: 'GET', query: 'query=1234ABCD' }],
     ['alb', 'alb-multi-value', { 'method': 'GET', 'multi-value': 'true' }],
