@@ -214,8 +214,22 @@ export class FunctionPools {
     await Promise.all(pools.map(p => p.stopAll()));
   }
 
-  /** Invokes `fn` on one of its containers (started, and its image built, when needed). */
+  /**
+   * Invokes `fn` on one of its containers (started, and its image built, when needed). A container
+   * that refused the connection (removed or stopped while idle: the request never reached a runtime)
+   * is replaced and the request sent once more, to a new container; any other failure is the answer.
+   */
   public async invoke(fn: ImageFunction, event: Buffer, invocationType: InvocationType, tail = false, clientContext?: string): Promise<PoolAnswer> {
+    try {
+      return await this.invokeOnce(fn, event, invocationType, tail, clientContext);
+    } catch (e) {
+      if (!connectionRefused(e)) throw e;
+      this.options.log?.(`${fn.path}: its container refused the connection (it is gone): the request goes to a new one`);
+      return this.invokeOnce(fn, event, invocationType, tail, clientContext);
+    }
+  }
+
+  private async invokeOnce(fn: ImageFunction, event: Buffer, invocationType: InvocationType, tail: boolean, clientContext?: string): Promise<PoolAnswer> {
     const pool = this.poolFor(fn);
     const container = await pool.acquire();
     let reusable = true;
@@ -274,6 +288,12 @@ export class FunctionPools {
     }
     return pool;
   }
+}
+
+/** A fetch that failed because nothing listened (ECONNREFUSED): the request was never sent. */
+function connectionRefused(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: string } } | undefined)?.cause;
+  return e instanceof TypeError && cause?.code === 'ECONNREFUSED';
 }
 
 /** The warning for a variable whose value only a deployment knows (a Ref, a GetAtt…). */

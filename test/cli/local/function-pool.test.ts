@@ -109,6 +109,41 @@ describe('no request waits forever when a container fails (D2)', () => {
     expect(started).toBe(2);
   });
 
+  test('a container that refuses the connection (removed while idle): the request goes to a new container, once; a reset is not sent again', async () => {
+    const failure = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) });
+    const run = async (code: string, refusals: number) => {
+      let started = 0;
+      const sent: number[] = [];
+      const log: string[] = [];
+      const starter = async (): Promise<RunningFunction> => {
+        const id = ++started;
+        return {
+          createMs: 0,
+          startedAt: 0,
+          invoke: async event => {
+            sent.push(id);
+            if (id <= refusals) throw failure(code);
+            return { statusCode: 200, body: event.toString(), roundTripMs: 0, receivedAt: 0, lines: async () => [] };
+          },
+          stop: async () => undefined,
+        };
+      };
+      const pools = new FunctionPools(assembly, { starter: starter as never, maxContainersPerFunction: 1, log: l => log.push(l) });
+      const answer = await pools.invoke(findFunction(assembly, 'A'), Buffer.from('x'), 'RequestResponse').then(a => a.payload, (e: Error) => `failed: ${e.message}`);
+      await pools.stopAll();
+      return { answer, sent, log };
+    };
+    expect(await run('ECONNREFUSED', 1)).toEqual({
+      answer: 'x',
+      sent: [1, 2],
+      log: ['TestStack/A: starting a container (building its image first)', 'TestStack/A: its container refused the connection (it is gone): the request goes to a new one', 'TestStack/A: starting a container'],
+    });
+    // Once only: a second refusal is the answer.
+    expect((await run('ECONNREFUSED', 2)).answer).toBe('failed: fetch failed');
+    // The request may have reached the function: not sent again.
+    expect(await run('ECONNRESET', 1)).toMatchObject({ answer: 'failed: fetch failed', sent: [1] });
+  });
+
   test('a container that never starts: every queued request is answered with the error, none hangs', async () => {
     let attempts = 0;
     const starter = async (): Promise<RunningFunction> => {
