@@ -229,7 +229,9 @@ export class FunctionPools {
     }
   }
 
-  private async invokeOnce(fn: ImageFunction, event: Buffer, invocationType: InvocationType, tail: boolean, clientContext?: string): Promise<PoolAnswer> {
+  private async invokeOnce(
+    fn: ImageFunction, event: Buffer, invocationType: InvocationType, tail: boolean, clientContext?: string,
+  ): Promise<PoolAnswer> {
     const pool = this.poolFor(fn);
     const container = await pool.acquire();
     let reusable = true;
