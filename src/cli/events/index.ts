@@ -42,21 +42,24 @@ interface KindSpec {
 const defineKind = (name: string, description: string, generate: (o: Options) => unknown, options: OptionSpec[]): KindSpec =>
   ({ kind: name, description, generate, options: [...options, REGION, TIME] });
 
+/** What an HTTP API's events (the request's, its authorizer's) take: the request, the route that matched, the stage. */
+const HTTP_API_REQUEST: OptionSpec[] = [
+  ...HTTP_REQUEST,
+  { flag: 'route', description: 'the route key that matched, "METHOD /path" or $default; {name} parts give pathParameters', defaultValue: 'METHOD PATH', computed: true },
+  { flag: 'stage', description: 'the stage', defaultValue: '$default' },
+];
+/** What a REST API's events (the request's, a REQUEST authorizer's) take: the request, the resource that matched, the stage. */
+const REST_API_REQUEST: OptionSpec[] = [
+  ...HTTP_REQUEST,
+  { flag: 'resource', description: 'the resource that matched; {name} and {proxy+} parts give pathParameters', defaultValue: '/{proxy+}' },
+  { flag: 'stage', description: 'the stage', defaultValue: 'prod' },
+];
+
 const KINDS: readonly KindSpec[] = [
   defineKind('s3-put', 'S3 ObjectCreated:Put notification', s3Put, [BUCKET, KEY, SIZE]),
   defineKind('s3-delete', 'S3 ObjectRemoved:Delete notification', s3Delete, [BUCKET, KEY]),
-  defineKind('apigateway-http', 'API Gateway HTTP API request (payload format 2.0)', apiGatewayHttp, [
-    ...HTTP_REQUEST,
-    { flag: 'route', description: 'the route key that matched, "METHOD /path" or $default; {name} parts give pathParameters', defaultValue: 'METHOD PATH', computed: true },
-    { flag: 'stage', description: 'the stage', defaultValue: '$default' },
-    ACCOUNT,
-  ]),
-  defineKind('apigateway-rest', 'API Gateway REST API request (Lambda proxy, payload format 1.0)', apiGatewayRest, [
-    ...HTTP_REQUEST,
-    { flag: 'resource', description: 'the resource that matched; {name} and {proxy+} parts give pathParameters', defaultValue: '/{proxy+}' },
-    { flag: 'stage', description: 'the stage', defaultValue: 'prod' },
-    ACCOUNT,
-  ]),
+  defineKind('apigateway-http', 'API Gateway HTTP API request (payload format 2.0)', apiGatewayHttp, [...HTTP_API_REQUEST, ACCOUNT]),
+  defineKind('apigateway-rest', 'API Gateway REST API request (Lambda proxy, payload format 1.0)', apiGatewayRest, [...REST_API_REQUEST, ACCOUNT]),
   defineKind('apigateway-authorizer-token', 'API Gateway REST API TOKEN authorizer input (the token and the method ARN)', apiGatewayTokenAuthorizer, [
     { flag: 'token', description: 'the token from the identity source header', defaultValue: 'allow' },
     METHOD,
@@ -64,16 +67,9 @@ const KINDS: readonly KindSpec[] = [
     { flag: 'stage', description: 'the stage', defaultValue: 'prod' },
     ACCOUNT,
   ]),
-  defineKind('apigateway-authorizer-request', 'API Gateway REST API REQUEST authorizer input (the request without its body, and the method ARN)', apiGatewayRequestAuthorizer, [
-    ...HTTP_REQUEST,
-    { flag: 'resource', description: 'the resource that matched; {name} and {proxy+} parts give pathParameters', defaultValue: '/{proxy+}' },
-    { flag: 'stage', description: 'the stage', defaultValue: 'prod' },
-    ACCOUNT,
-  ]),
+  defineKind('apigateway-authorizer-request', 'API Gateway REST API REQUEST authorizer input (the request without its body, and the method ARN)', apiGatewayRequestAuthorizer, [...REST_API_REQUEST, ACCOUNT]),
   defineKind('apigateway-authorizer-http', 'API Gateway HTTP API Lambda authorizer input (payload format 2.0: the request without its body, routeArn, identitySource)', apiGatewayHttpAuthorizer, [
-    ...HTTP_REQUEST,
-    { flag: 'route', description: 'the route key that matched, "METHOD /path" or $default; {name} parts give pathParameters', defaultValue: 'METHOD PATH', computed: true },
-    { flag: 'stage', description: 'the stage', defaultValue: '$default' },
+    ...HTTP_API_REQUEST,
     { flag: 'identity-source', description: 'an identity source whose value goes in identitySource: $request.header.X, $request.querystring.x, $context.x', defaultValue: '$request.header.Authorization', repeatable: true },
     ACCOUNT,
   ]),
