@@ -236,7 +236,10 @@ function peek(token: string, part: 0 | 1): Json {
     return undefined;
   }
 }
-const peekIssuer = (token: string): string | undefined => (typeof peek(token, 1)?.iss === 'string' ? peek(token, 1).iss : undefined);
+const peekIssuer = (token: string): string | undefined => {
+  const iss = peek(token, 1)?.iss;
+  return typeof iss === 'string' ? iss : undefined;
+};
 const peekHeader = (token: string): { kid?: string } | undefined => peek(token, 0);
 
 const parseOr = (text: string): Json => {

@@ -5,6 +5,7 @@
  * the integration's answer to a request with an allowed `Origin`, and drops the CORS headers the
  * integration set. Pure.
  */
+import { HeaderPairs, headerValue } from './headers';
 import { wildcardRegExp } from './wildcards';
 
 type Json = any;
@@ -18,7 +19,6 @@ export interface CorsConfiguration {
   readonly allowCredentials: boolean;
 }
 
-type Headers = ReadonlyArray<readonly [string, string]>;
 
 /** The CorsConfiguration of an `AWS::ApiGatewayV2::Api`; undefined without one. */
 export function readCorsConfiguration(cors: Json, notes: string[]): CorsConfiguration | undefined {
@@ -41,7 +41,6 @@ export function readCorsConfiguration(cors: Json, notes: string[]): CorsConfigur
   };
 }
 
-const header = (headers: Headers, name: string) => headers.filter(([n]) => n.toLowerCase() === name).pop()?.[1];
 
 /** Whether an origin is allowed: exactly (case aside), or by a pattern with `*` (`*`, `https://*`, `https://*.example.com`). */
 function originAllowed(cors: CorsConfiguration, origin: string): boolean {
@@ -55,15 +54,15 @@ function allowOrigin(cors: CorsConfiguration, origin: string): Array<[string, st
 }
 
 /** A preflight: OPTIONS with `Origin` and `Access-Control-Request-Method`. */
-export function isPreflight(method: string, headers: Headers): boolean {
-  return method === 'OPTIONS' && header(headers, 'origin') !== undefined && header(headers, 'access-control-request-method') !== undefined;
+export function isPreflight(method: string, headers: HeaderPairs): boolean {
+  return method === 'OPTIONS' && headerValue(headers, 'origin') !== undefined && headerValue(headers, 'access-control-request-method') !== undefined;
 }
 
 /** The gateway's answer to a preflight: 204, with the CORS headers when the origin is allowed (none otherwise). */
-export function preflightResponse(cors: CorsConfiguration, headers: Headers): { statusCode: number; headers: Array<[string, string]> } {
-  const origin = header(headers, 'origin')!;
+export function preflightResponse(cors: CorsConfiguration, headers: HeaderPairs): { statusCode: number; headers: Array<[string, string]> } {
+  const origin = headerValue(headers, 'origin')!;
   if (!originAllowed(cors, origin)) return { statusCode: 204, headers: [] };
-  const requested = header(headers, 'access-control-request-headers');
+  const requested = headerValue(headers, 'access-control-request-headers');
   const out: Array<[string, string]> = allowOrigin(cors, origin);
   if (cors.allowMethods.length > 0) out.push(['access-control-allow-methods', cors.allowMethods.join(',')]);
   // `*` allows the headers asked for; a listed set is sent as configured.
@@ -77,9 +76,9 @@ export function preflightResponse(cors: CorsConfiguration, headers: Headers): { 
  * An answer as it leaves an API with CORS: the integration's `Access-Control-*` headers dropped, and
  * for a request with an allowed Origin, the configured ones added.
  */
-export function withCorsHeaders(cors: CorsConfiguration, requestHeaders: Headers, responseHeaders: Headers): Array<[string, string]> {
+export function withCorsHeaders(cors: CorsConfiguration, requestHeaders: HeaderPairs, responseHeaders: HeaderPairs): Array<[string, string]> {
   const own = responseHeaders.filter(([n]) => !n.toLowerCase().startsWith('access-control-')) as Array<[string, string]>;
-  const origin = header(requestHeaders, 'origin');
+  const origin = headerValue(requestHeaders, 'origin');
   if (origin === undefined || !originAllowed(cors, origin)) return own;
   const added = allowOrigin(cors, origin);
   if (cors.exposeHeaders.length > 0) added.push(['access-control-expose-headers', cors.exposeHeaders.join(',')]);

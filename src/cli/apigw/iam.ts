@@ -5,6 +5,7 @@
  * secret of the key it names is known (the credentials start-api resolves). Pure.
  */
 import * as crypto from 'crypto';
+import { headerValue } from './headers';
 import { wildcardRegExp } from './wildcards';
 
 type Json = any;
@@ -51,8 +52,7 @@ export interface SigV4Identity {
  * identity or API Gateway's message for the request (all answered 403).
  */
 export function checkSigV4(headers: ReadonlyArray<readonly [string, string]>, now: Date): SigV4Identity | { readonly refused: string } {
-  const get = (name: string) => headers.filter(([n]) => n.toLowerCase() === name).pop()?.[1];
-  const authorization = get('authorization');
+  const authorization = headerValue(headers, 'authorization');
   if (authorization === undefined) return { refused: 'Missing Authentication Token' };
   if (!authorization.startsWith('AWS4-HMAC-SHA256 ')) return { refused: `Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=${authorization}` };
   const fields = new Map(authorization.slice('AWS4-HMAC-SHA256 '.length).split(',').map(f => f.trim().split('=')).map(([k, ...v]) => [k, v.join('=')] as [string, string]));
@@ -62,7 +62,7 @@ export function checkSigV4(headers: ReadonlyArray<readonly [string, string]>, no
   if (!credential) return { refused: `Credential should be scoped to a valid region. Credential=${fields.get('Credential')}` };
   if (credential[4] !== 'execute-api') return { refused: 'Credential should be scoped to correct service: \'execute-api\'.' };
   if (!/^[0-9a-f]{64}$/.test(fields.get('Signature')!)) return { refused: 'The request signature we calculated does not match the signature you provided.' };
-  const amzDate = get('x-amz-date');
+  const amzDate = headerValue(headers, 'x-amz-date');
   const signed = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate ?? '');
   if (!signed) return { refused: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." };
   const at = Date.UTC(+signed[1], +signed[2] - 1, +signed[3], +signed[4], +signed[5], +signed[6]);
@@ -110,7 +110,7 @@ export function sigV4Signature(req: SignedRequest, identity: SigV4Identity, secr
     const values = req.headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v.trim().replace(/\s+/g, ' '));
     return `${name}:${values.join(',')}\n`;
   }).join('');
-  const payloadHash = req.headers.filter(([n]) => n.toLowerCase() === 'x-amz-content-sha256').pop()?.[1] ?? sha256(req.body);
+  const payloadHash = headerValue(req.headers, 'x-amz-content-sha256') ?? sha256(req.body);
   const canonicalRequest = [req.method, canonicalPath, canonicalQuery, canonicalHeaders, identity.signedHeaders.join(';'), payloadHash].join('\n');
   const scope = `${identity.date}/${identity.region}/${identity.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', identity.amzDate, scope, sha256(canonicalRequest)].join('\n');

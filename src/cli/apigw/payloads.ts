@@ -9,6 +9,7 @@ import type {
   APIGatewayEventIdentity, APIGatewayEventRequestContext, APIGatewayProxyEvent, APIGatewayProxyEventV2,
   APIGatewayTokenAuthorizerEvent, LambdaFunctionURLEvent,
 } from 'aws-lambda';
+import { headerValue } from './headers';
 import { Api, ApiRoute } from './routes';
 
 /** A request as the local server read it. */
@@ -129,10 +130,6 @@ export const allValues = (pairs: Pairs): Record<string, string[]> => Object.from
 /** The values of each name, comma-joined (payload 2.0's maps). */
 export const commaJoined = (pairs: Pairs): Record<string, string> => Object.fromEntries([...grouped(pairs)].map(([k, v]) => [k, v.join(',')]));
 
-/** The last value of a header, whatever the case of its name. */
-function headerValue(headers: Pairs, name: string): string | undefined {
-  return headers.filter(([n]) => n.toLowerCase() === name).pop()?.[1];
-}
 
 /**
  * Payload format 2.0, shared by HTTP APIs and function URLs: header names lower-cased and repeated

@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import { AuthorizerReader, findGetAttArn, refTo, RouteAuthorization } from './authorizers';
 import { CorsConfiguration, readCorsConfiguration } from './cors';
-import { readImageFunctions } from '../local/assembly';
+import { ImageFunction, readImageFunctions } from '../local/assembly';
 
 export type PayloadFormat = '1.0' | '2.0';
 export type ApiKind = 'http-api' | 'rest-api' | 'function-url';
@@ -69,9 +69,8 @@ function literalVariables(variables: Json, notes: string[]): Record<string, stri
 
 type Json = any;
 
-/** The APIs of every stack of the assembly. */
-export function readApis(assemblyDir: string): Api[] {
-  const functions = readImageFunctions(assemblyDir);
+/** The APIs of every stack of the assembly (`functions`: its image functions, when already read). */
+export function readApis(assemblyDir: string, functions: readonly ImageFunction[] = readImageFunctions(assemblyDir)): Api[] {
   const manifest = cxschema.Manifest.loadAssemblyManifest(path.join(assemblyDir, 'manifest.json'));
   const apis: Api[] = [];
   for (const [stack, artifact] of Object.entries(manifest.artifacts ?? {})) {
@@ -92,7 +91,6 @@ export function readApis(assemblyDir: string): Api[] {
 function byType(resources: Record<string, Json>, type: string): Array<[string, Json]> {
   return Object.entries(resources).filter(([, r]) => r.Type === type);
 }
-
 
 function httpApis(stack: string, resources: Record<string, Json>, functionOf: (v: unknown) => string | undefined): Api[] {
   const integrations = new Map(byType(resources, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, r.Properties]));

@@ -10,12 +10,13 @@ import * as http from 'http';
 import * as path from 'path';
 import { Authorizers, Granted } from './authorize';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
+import { headerValue } from './headers';
 import { KeySets } from './jwt';
 import { ACCOUNT, localApiId, requestEvent } from './payloads';
 import { gatewayError, HttpResponse, httpResponse } from './responses';
 import { Api, ApiRoute, MockResponse, PayloadFormat, matchRoute, readApis, RouteMatch } from './routes';
 import { LIMITS } from '../../private/limits';
-import { findFunction } from '../local/assembly';
+import { findFunction, ImageFunction, readImageFunctions } from '../local/assembly';
 import { credentialVariables } from '../local/credentials';
 import { FunctionPools, FunctionPoolsOptions } from '../local/function-pool';
 import { BodyTooLargeError, close, listen, readBody } from '../local/http';
@@ -28,6 +29,13 @@ function assemblyStamp(assemblyDir: string): string {
   } catch {
     return 'none';
   }
+}
+
+/** The APIs and image functions of the assembly, read once, with the stamp of the manifest they were read at. */
+function readAssembly(assemblyDir: string): { stamp: string; apis: Api[]; functions: ImageFunction[] } {
+  const stamp = assemblyStamp(assemblyDir);
+  const functions = readImageFunctions(assemblyDir);
+  return { stamp, apis: readApis(assemblyDir, functions), functions };
 }
 
 function sameApi(a: Api, b: Api): boolean {
@@ -56,8 +64,8 @@ export interface ServedApi {
 export class LocalApiServer {
   private readonly pools: FunctionPools;
   private readonly servers: http.Server[] = [];
-  /** The APIs as last read, and the assembly's manifest stamp they were read at. */
-  private read?: { stamp: string; apis: Api[] };
+  /** The APIs and image functions as last read, and the assembly's manifest stamp they were read at. */
+  private read?: { stamp: string; apis: Api[]; functions: ImageFunction[] };
 
   private readonly authorizers: Authorizers;
 
@@ -81,8 +89,7 @@ export class LocalApiServer {
    * one port cannot be had, the servers already listening are closed and the error says which port.
    */
   public async start(): Promise<ServedApi[]> {
-    const stamp = assemblyStamp(this.assemblyDir);
-    this.read = { stamp, apis: readApis(this.assemblyDir) };
+    this.read = readAssembly(this.assemblyDir);
     const apis = this.read.apis.filter(api => api.routes.length > 0);
     const served: ServedApi[] = [];
     try {
@@ -149,20 +156,19 @@ export class LocalApiServer {
    * new templates say; undefined when the API is gone. (A new API needs a port: restart.)
    */
   private currentApi(api: Api): Api | undefined {
-    const stamp = assemblyStamp(this.assemblyDir);
-    if (this.read?.stamp !== stamp) {
-      let apis: Api[];
+    if (this.read?.stamp !== assemblyStamp(this.assemblyDir)) {
+      let read: NonNullable<LocalApiServer['read']>;
       try {
-        apis = readApis(this.assemblyDir);
+        read = readAssembly(this.assemblyDir);
       } catch (e) {
         // An assembly being written (a synth of your own meanwhile): the routes as last read.
         this.options.log?.(`start-api: the assembly cannot be read (${(e as Error).message}): the routes as last read`);
         return this.read?.apis.find(a => sameApi(a, api)) ?? api;
       }
       const before = this.read ? this.read.apis : undefined;
-      this.read = { stamp, apis };
+      this.read = read;
       this.authorizers.flush();
-      for (const now of apis) {
+      for (const now of read.apis) {
         const was = (before ?? []).find(a => sameApi(a, now));
         if (before && was && JSON.stringify(was.routes) !== JSON.stringify(now.routes)) {
           this.options.log?.(`${now.logicalId}: its routes changed in the assembly: ${now.routes.length} route(s) now`);
@@ -243,7 +249,8 @@ export class LocalApiServer {
    * authorizer gets no longer). A debugged function may sit at a breakpoint: no timeout (said at start).
    */
   private async invokeWithin(functionPath: string, event: Buffer, seconds: number) {
-    const fn = findFunction(this.assemblyDir, functionPath);
+    // The function as the assembly read with the routes has it (currentApi keeps that read current).
+    const fn = this.read?.functions.find(f => f.path === functionPath) ?? findFunction(this.assemblyDir, functionPath);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>(resolve => {
       if (!this.options.debugTargets?.has(fn.path)) timer = setTimeout(() => resolve('timeout'), seconds * 1000);
@@ -265,7 +272,7 @@ function granted(event: any, decision: Granted): any {
 
 /** A MOCK integration's answer (CDK's CORS preflight): its headers, and Access-Control-Allow-Origin set to the request's Origin when the response template allows it. */
 function mockAnswer(mock: MockResponse, sent: ReadonlyArray<readonly [string, string]>): HttpResponse {
-  const origin = sent.filter(([n]) => n.toLowerCase() === 'origin').pop()?.[1];
+  const origin = headerValue(sent, 'origin');
   const headers = origin !== undefined && mock.echoOrigins.includes(origin)
     ? [...mock.headers.filter(([n]) => n.toLowerCase() !== 'access-control-allow-origin'), ['Access-Control-Allow-Origin', origin] as const]
     : mock.headers;
